@@ -1,0 +1,81 @@
+using Npgsql;
+
+namespace GovEvents.Testing;
+
+/// <summary>
+/// A fresh PostgreSQL database for one test class (xunit class fixture), dropped afterwards, so
+/// classes run in parallel and leave nothing behind. The server is the one ./test.sh starts
+/// (GOVEVENTS_TEST_ADMIN_DB, a superuser connection), never a mock.
+/// </summary>
+public class TestDatabase : IAsyncDisposable
+{
+    public static string AdminConnectionString =>
+        Environment.GetEnvironmentVariable("GOVEVENTS_TEST_ADMIN_DB") is { Length: > 0 } cs
+            ? cs
+            : "Host=127.0.0.1;Port=55432;Username=postgres;Database=postgres";
+
+    public TestDatabase()
+    {
+        Name = "ge_test_" + Guid.NewGuid().ToString("N")[..16];
+        using var conn = new NpgsqlConnection(AdminConnectionString);
+        conn.Open();
+        using var cmd = new NpgsqlCommand($"create database {Name}", conn);
+        cmd.ExecuteNonQuery();
+        ConnectionString = new NpgsqlConnectionStringBuilder(AdminConnectionString)
+        {
+            Database = Name,
+            MaxPoolSize = 60,
+        }.ConnectionString;
+    }
+
+    /// <summary>Database name, also usable as a unique prefix for cluster-wide objects (roles).</summary>
+    public string Name { get; }
+
+    /// <summary>Superuser connection to this database.</summary>
+    public string ConnectionString { get; }
+
+    private readonly List<string> _roles = [];
+
+    /// <summary>Creates a login role local to this fixture (dropped with it) and returns its connection string.</summary>
+    public string CreateLoginRole(string suffix)
+    {
+        var role = $"{Name}_{suffix}";
+        using (var conn = new NpgsqlConnection(ConnectionString))
+        {
+            conn.Open();
+            using var cmd = new NpgsqlCommand($"create role {role} login", conn);
+            cmd.ExecuteNonQuery();
+        }
+        _roles.Add(role);
+        return RoleConnectionString(role);
+    }
+
+    public string RoleConnectionString(string role) =>
+        new NpgsqlConnectionStringBuilder(ConnectionString) { Username = role, Password = null }.ConnectionString;
+
+    public virtual async ValueTask DisposeAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        await using var conn = new NpgsqlConnection(AdminConnectionString);
+        await conn.OpenAsync();
+        await using (var cmd = new NpgsqlCommand($"drop database if exists {Name} with (force)", conn))
+            await cmd.ExecuteNonQueryAsync();
+        foreach (var role in _roles)
+        {
+            await using var cmd = new NpgsqlCommand($"drop role if exists {role}", conn);
+            await cmd.ExecuteNonQueryAsync();
+        }
+        GC.SuppressFinalize(this);
+    }
+}
+
+/// <summary>A time source tests move by hand.</summary>
+public sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
+{
+    private DateTimeOffset _now = start;
+    private readonly object _gate = new();
+
+    public override DateTimeOffset GetUtcNow() { lock (_gate) return _now; }
+    public void Set(DateTimeOffset now) { lock (_gate) _now = now; }
+    public void Advance(TimeSpan by) { lock (_gate) _now += by; }
+}
