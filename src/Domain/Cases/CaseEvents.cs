@@ -1,0 +1,67 @@
+using GovEvents.Domain.Catalogue;
+
+namespace GovEvents.Domain.Cases;
+
+public enum ApplicantKind { Person, Organisation }
+public enum Channel { Window, Online, Kiosk, Mobile }
+public enum Opinion { Approve, Deny, Return }
+public enum ParallelOpinion { Agree, Conditional, Disagree }
+public enum DeemedCause { Timeout, Absence }
+public enum DeliveryMethod { Window, Mail, Electronic }
+public enum PostCheckOutcome { Confirmed, False }
+
+public sealed record Applicant(ApplicantKind Kind, string Name, string IdNumber, string Phone);
+/// <summary>容缺: a deferrable material accepted as missing, due by a date.</summary>
+public sealed record DeferredMaterial(string Material, DateOnly DueDate);
+public sealed record ParallelParticipant(string DepartmentCode, DateOnly DueDate);
+
+// The case (办件) stream. Each event carries the case id and when it happened.
+
+/// <summary>
+/// Received by any channel. Carries the matter version it was received under: an open case keeps
+/// it even when the catalogue is revised.
+/// </summary>
+public sealed record CaseSubmitted(
+    string CaseId, string CaseNumber, string QueryCode, int MatterVersion, MatterDefinition Matter,
+    Applicant Applicant, Channel Channel, IReadOnlyList<string> Materials, string? AgentStaffId,
+    bool CommitmentSigned, string? WindowCode, DateTimeOffset ReceivedAt, DateOnly ReceivedDate);
+
+/// <summary>一次性告知: the missing materials, all at once. A later request naming others is flagged.</summary>
+public sealed record SupplementRequested(string CaseId, IReadOnlyList<string> Materials, string Note, bool Repeated, bool Late, DateTimeOffset RequestedAt);
+public sealed record MaterialsSupplemented(string CaseId, IReadOnlyList<string> Materials, DateTimeOffset SupplementedAt);
+
+public sealed record CaseAccepted(
+    string CaseId, IReadOnlyList<DeferredMaterial> Deferred, DateOnly ClockStart,
+    DateOnly PromisedDeadline, DateOnly StatutoryDeadline, DateTimeOffset AcceptedAt);
+public sealed record CaseNotAccepted(string CaseId, string Reason, string LegalBasis, DateTimeOffset DecidedAt);
+/// <summary>Five working days passed without an answer (ALL art. 32): accepted from the day of receipt.</summary>
+public sealed record CaseDeemedAccepted(string CaseId, DateOnly EffectiveDate, DateOnly PromisedDeadline, DateOnly StatutoryDeadline, DateTimeOffset RecordedAt);
+
+/// <summary>签批: one tier's opinion, with the authority it relied on.</summary>
+public sealed record SignatureRecorded(
+    string CaseId, Tier Tier, string SignerId, Opinion Opinion, string Comment, bool OnSite,
+    string? DelegationId, bool AsLeader, DateTimeOffset SignedAt);
+public sealed record CaseApproved(string CaseId, string DecidedBy, string Basis, DateOnly LicenceDueDate, DateOnly? PostCheckDueDate, DateTimeOffset DecidedAt);
+public sealed record CaseDenied(string CaseId, string DecidedBy, string Reason, string LegalBasis, string RightsNotice, DateTimeOffset DecidedAt);
+
+public sealed record ParallelReviewStarted(string CaseId, string LeadDepartmentCode, IReadOnlyList<ParallelParticipant> Participants, DateTimeOffset StartedAt);
+public sealed record ParallelOpinionGiven(string CaseId, string DepartmentCode, ParallelOpinion Opinion, string Comment, DateTimeOffset GivenAt);
+/// <summary>超时默认 / 缺席默认: recorded by the system for a participant that did not answer.</summary>
+public sealed record ParallelConsentDeemed(string CaseId, string DepartmentCode, DeemedCause Cause, DateTimeOffset DeemedAt);
+public sealed record JointMeetingHeld(string CaseId, DateTimeOffset HeldAt, IReadOnlyList<string> Attendees, IReadOnlyList<string> Absent, DateTimeOffset RecordedAt);
+
+/// <summary>特别程序: the clock stops (unless the procedure's time counts toward the limit).</summary>
+public sealed record CaseSuspended(
+    string CaseId, string Reason, string ReasonName, string LegalBasis, bool CountsTowardLimit, int ExpectedDays,
+    string ApprovedBy, string Note, string StatusBefore, DateOnly SuspendedOn, DateTimeOffset SuspendedAt);
+public sealed record CaseResumed(string CaseId, int StoppedWorkingDays, DateOnly PromisedDeadline, DateOnly StatutoryDeadline, DateTimeOffset ResumedAt);
+public sealed record DeadlineExtended(string CaseId, int Days, string ApprovedBy, string Reason, DateOnly PromisedDeadline, DateOnly StatutoryDeadline, DateTimeOffset ExtendedAt);
+
+public sealed record LicenceIssued(string CaseId, string LicenceNumber, DateOnly? ValidUntil, DateTimeOffset IssuedAt);
+public sealed record LicenceDelivered(string CaseId, DeliveryMethod Method, DateTimeOffset DeliveredAt);
+public sealed record CaseWithdrawn(string CaseId, string Reason, DateTimeOffset WithdrawnAt);
+/// <summary>市县转接: a lower level's preliminary review forwarded to the deciding hall, materials with it.</summary>
+public sealed record CaseTransferred(string CaseId, string ToHall, string Reason, IReadOnlyList<string> Materials, DateTimeOffset TransferredAt);
+public sealed record PostCheckRecorded(string CaseId, PostCheckOutcome Outcome, string Note, DateTimeOffset CheckedAt);
+/// <summary>A false commitment found at the post-check revokes the licence.</summary>
+public sealed record LicenceRevoked(string CaseId, string Reason, DateTimeOffset RevokedAt);

@@ -1,0 +1,151 @@
+using GovEvents.Domain.Catalogue;
+
+namespace GovEvents.Domain.Cases;
+
+/// <summary>Receiving, completing and accepting (or not) an application: ALL art. 29–32.</summary>
+public static partial class CaseDecider
+{
+    /// <summary>Working days within which the office must ask for supplements or accept (ALL art. 32).</summary>
+    public const int AcceptanceWindowDays = 5;
+
+    public static Decision Submit(SubmitCase c, CaseClock clock)
+    {
+        if (c.Matter.Definition is null) return Decision.Refuse(Rules.InvalidState, "No such matter in the catalogue.");
+        if (c.Matter.Revoked) return Decision.Refuse(Rules.MatterRevoked, $"Matter {c.Matter.Definition.Code} is revoked and takes no new applications.");
+        var m = c.Matter.Definition;
+        var unknown = c.Materials.Except(m.Materials.Select(x => x.Code)).ToList();
+        if (unknown.Count > 0) return Decision.Refuse(Rules.InvalidState, $"Materials not required by {m.Code}: {string.Join(", ", unknown)}.");
+
+        var submitted = new CaseSubmitted(c.CaseId, c.CaseNumber, c.QueryCode, c.Matter.Version, m, c.Applicant, c.Channel,
+            c.Materials.Distinct().ToList(), c.AgentStaffId, c.CommitmentSigned && m.Commitment is not null, c.WindowCode,
+            clock.Now, clock.Today);
+
+        // 秒批: a complete application of an instant-approval matter is decided by the system at once.
+        if (m.InstantApproval && MissingMandatory(m, submitted.Materials).Count == 0)
+        {
+            var accepted = Accepted(Case.Evolve(Case.Initial, submitted), [], clock);
+            return Decision.Of(submitted, accepted,
+                new CaseApproved(c.CaseId, "system", $"instant-approval rule {m.Code}@v{c.Matter.Version}",
+                    clock.Calendar.AddWorkingDays(clock.Today, LicenceDays), null, clock.Now),
+                new LicenceIssued(c.CaseId, $"{c.CaseNumber}-L", null, clock.Now));
+        }
+        return Decision.Of(submitted);
+    }
+
+    /// <summary>一次性告知: one request naming every missing material; a later one naming others is flagged.</summary>
+    public static Decision RequestSupplement(Case state, RequestSupplement c, CaseClock clock)
+    {
+        if (!state.AwaitingAcceptance) return InvalidState(state, "ask for supplements");
+        if (c.Materials.Count == 0) return Decision.Refuse(Rules.MaterialsIncomplete, "Name the materials to supplement.");
+        var unknown = c.Materials.Except(state.Matter.Materials.Select(m => m.Code)).ToList();
+        if (unknown.Count > 0) return Decision.Refuse(Rules.InvalidState, $"Materials not required by the matter: {string.Join(", ", unknown)}.");
+        var repeated = state.FirstSupplementRequest is { } first && c.Materials.Except(first).Any();
+        var late = clock.Calendar.WorkingDaysBetween(state.ReceivedDate, clock.Today) > AcceptanceWindowDays;
+        return Decision.Of(new SupplementRequested(state.Id, c.Materials.Distinct().ToList(), c.Note ?? "", repeated, late, clock.Now));
+    }
+
+    public static Decision Supplement(Case state, Supplement c, CaseClock clock)
+    {
+        if (!state.Exists || state.Closed || state.Decided && !state.Deferred.Any()) return InvalidState(state, "take supplements");
+        var unknown = c.Materials.Except(state.Matter.Materials.Select(m => m.Code)).ToList();
+        if (c.Materials.Count == 0 || unknown.Count > 0)
+            return Decision.Refuse(Rules.InvalidState, $"Supplement materials the matter requires ({string.Join(", ", unknown)} are not).");
+        var fresh = c.Materials.Where(m => !state.Materials.Contains(m)).Distinct().ToList();
+        return fresh.Count == 0 && state.Status != CaseStatus.Supplementing
+            ? Decision.Nothing
+            : Decision.Of(new MaterialsSupplemented(state.Id, c.Materials.Distinct().ToList(), clock.Now));
+    }
+
+    /// <summary>Acceptance needs every mandatory material, or the missing ones deferred (容缺) with a due date.</summary>
+    public static Decision Accept(Case state, AcceptCase c, CaseClock clock)
+    {
+        if (!state.AwaitingAcceptance) return InvalidState(state, "accept");
+        var missing = MissingMandatory(state.Matter, state.Materials);
+        var deferred = c.Deferred ?? [];
+        var notDeferrable = deferred.Where(d => state.Matter.Materials.FirstOrDefault(m => m.Code == d.Material) is not { Deferrable: true }).ToList();
+        if (notDeferrable.Count > 0)
+            return Decision.Refuse(Rules.MaterialsIncomplete, $"Not deferrable: {string.Join(", ", notDeferrable.Select(d => d.Material))}.");
+        if (deferred.Any(d => d.DueDate <= clock.Today))
+            return Decision.Refuse(Rules.MaterialsIncomplete, "A deferred material is due after today.");
+        var uncovered = missing.Except(deferred.Select(d => d.Material)).ToList();
+        if (uncovered.Count > 0)
+            return Decision.Refuse(Rules.MaterialsIncomplete, $"Missing mandatory materials: {string.Join(", ", uncovered)}.");
+
+        var accepted = Accepted(state, deferred.Where(d => missing.Contains(d.Material)).ToList(), clock);
+        // 告知承诺: a signed commitment is approved on acceptance; its post-check comes later.
+        if (state.CommitmentSigned && state.Matter.Commitment is { } commitment)
+            return Decision.Of(accepted, new CaseApproved(state.Id, "commitment", "notification-commitment",
+                clock.Calendar.AddWorkingDays(clock.Today, LicenceDays),
+                clock.Calendar.AddWorkingDays(clock.Today, commitment.PostCheckDays), clock.Now));
+        return Decision.Of(accepted);
+    }
+
+    private static CaseAccepted Accepted(Case state, IReadOnlyList<DeferredMaterial> deferred, CaseClock clock) =>
+        new(state.Id, deferred, clock.Today,
+            clock.Calendar.AddWorkingDays(clock.Today, state.Matter.PromisedDays),
+            clock.Calendar.AddWorkingDays(clock.Today, state.Matter.StatutoryDays), clock.Now);
+
+    public static Decision RefuseAcceptance(Case state, RefuseAcceptance c, CaseClock clock)
+    {
+        if (!state.AwaitingAcceptance) return InvalidState(state, "refuse acceptance");
+        if (string.IsNullOrWhiteSpace(c.Reason)) return Decision.Refuse(Rules.ReasonRequired, "Non-acceptance states its reason.");
+        if (string.IsNullOrWhiteSpace(c.LegalBasis)) return Decision.Refuse(Rules.LegalBasisRequired, "Non-acceptance states its legal basis.");
+        return Decision.Of(new CaseNotAccepted(state.Id, c.Reason, c.LegalBasis, clock.Now));
+    }
+
+    /// <summary>
+    /// The acceptance window's last day: 5 working days after receipt (or after the last supplement,
+    /// once one was asked for). Past its end the case is deemed accepted.
+    /// </summary>
+    public static DateOnly AcceptanceDueDate(DateOnly from, Time.WorkingCalendar calendar) => calendar.AddWorkingDays(from, AcceptanceWindowDays);
+
+    /// <summary>Timer: five working days passed without an answer; accepted from the day of receipt.</summary>
+    public static Decision DeemAccepted(Case state, DateOnly dueDate, CaseClock clock)
+    {
+        if (state.Status != CaseStatus.Submitted) return Decision.Nothing;
+        if (clock.Today <= dueDate) return Decision.Nothing;
+        var start = state.ReceivedDate;
+        return Decision.Of(new CaseDeemedAccepted(state.Id, start,
+            clock.Calendar.AddWorkingDays(start, state.Matter.PromisedDays),
+            clock.Calendar.AddWorkingDays(start, state.Matter.StatutoryDays), clock.Now));
+    }
+
+    public static Decision Withdraw(Case state, WithdrawCase c, CaseClock clock)
+    {
+        if (state.Decided) return Decision.Refuse(Rules.AlreadyDecided, "A decided case cannot be withdrawn.");
+        if (state.Closed || !state.Exists) return InvalidState(state, "withdraw");
+        if (string.IsNullOrWhiteSpace(c.Reason)) return Decision.Refuse(Rules.ReasonRequired, "A withdrawal states its reason.");
+        return Decision.Of(new CaseWithdrawn(state.Id, c.Reason, clock.Now));
+    }
+
+    /// <summary>市县转接: a lower level's preliminary review goes to the deciding hall with every material.</summary>
+    public static Decision Transfer(Case state, TransferCase c, CaseClock clock)
+    {
+        if (state.Decided) return Decision.Refuse(Rules.AlreadyDecided, "A decided case is not transferred.");
+        if (!state.UnderReview) return InvalidState(state, "transfer");
+        if (string.IsNullOrWhiteSpace(c.ToHall)) return Decision.Refuse(Rules.InvalidState, "Name the hall the case goes to.");
+        if (string.IsNullOrWhiteSpace(c.Reason)) return Decision.Refuse(Rules.ReasonRequired, "A transfer states its reason.");
+        return Decision.Of(new CaseTransferred(state.Id, c.ToHall, c.Reason, [.. state.Materials.Order()], clock.Now));
+    }
+
+    internal static IReadOnlyList<string> MissingMandatory(MatterDefinition m, IEnumerable<string> present)
+    {
+        var have = present.ToHashSet();
+        return m.Materials.Where(x => x.Mandatory && !have.Contains(x.Code)).Select(x => x.Code).ToList();
+    }
+
+    internal static Decision InvalidState(Case state, string what) =>
+        !state.Exists
+            ? Decision.Refuse(Rules.InvalidState, "No such case.")
+            : state.Decided && what is "approve" or "deny" or "sign"
+                ? Decision.Refuse(Rules.AlreadyDecided, "The case is already decided.")
+                : Decision.Refuse(Rules.InvalidState, $"Cannot {what} a case that is {Kebab(state.Status)}.");
+
+    public static string Kebab(CaseStatus status) => status switch
+    {
+        CaseStatus.InReview => "in-review",
+        CaseStatus.ParallelReview => "parallel-review",
+        CaseStatus.NotAccepted => "not-accepted",
+        _ => status.ToString().ToLowerInvariant(),
+    };
+}

@@ -1,0 +1,49 @@
+namespace GovEvents.Domain;
+
+/// <summary>Why a command was refused: a stable rule code clients switch on, and words for people.</summary>
+public sealed record Refusal(string Rule, string Detail);
+
+/// <summary>The outcome of a decision: events to append (possibly none: already satisfied) or a refusal.</summary>
+public sealed record Decision
+{
+    private Decision(IReadOnlyList<object> events, Refusal? refusal) { Events = events; Refusal = refusal; }
+
+    public IReadOnlyList<object> Events { get; }
+    public Refusal? Refusal { get; }
+    public bool IsRefused => Refusal is not null;
+
+    public static Decision Of(params object[] events) => new(events, null);
+    public static Decision Of(IEnumerable<object> events) => new(events.ToList(), null);
+    public static readonly Decision Nothing = new([], null);
+    public static Decision Refuse(string rule, string detail) => new([], new Refusal(rule, detail));
+
+    public static implicit operator Decision(Refusal refusal) => new([], refusal);
+}
+
+/// <summary>The refusal codes of the API contract (422 `rule`).</summary>
+public static class Rules
+{
+    public const string MaterialsIncomplete = "materials-incomplete";
+    public const string NoAuthority = "no-authority";
+    public const string SameSigner = "same-signer";
+    public const string TierOrder = "tier-order";
+    public const string ReasonRequired = "reason-required";
+    public const string LegalBasisRequired = "legal-basis-required";
+    public const string InvalidState = "invalid-state";
+    public const string AlreadyDecided = "already-decided";
+    public const string ExtensionUsed = "extension-used";
+    public const string ExtensionTooLong = "extension-too-long";
+    public const string SuspensionReasonInvalid = "suspension-reason-invalid";
+    public const string ParallelReviewPending = "parallel-review-pending";
+    public const string MatterRevoked = "matter-revoked";
+    public const string FeeNotPublished = "fee-not-published";
+    public const string FeeNotReviewed = "fee-not-reviewed";
+    public const string FeeAboveStandard = "fee-above-standard";
+    public const string FeeNotLowerBound = "fee-not-lower-bound";
+    public const string WaiverNeedsApproval = "waiver-needs-approval";
+    public const string BalanceOpen = "balance-open";
+    public const string RatingExists = "rating-exists";
+    public const string SupplementAlreadyRequested = "supplement-already-requested";
+    public const string RightsNoticeRequired = "rights-notice-required";
+    public const string DelegationInvalid = "delegation-invalid";
+}
