@@ -1,0 +1,34 @@
+using GovEvents.Domain.Catalogue;
+using GovEvents.Domain.Organisation;
+using GovEvents.Domain.Time;
+using GovEvents.EventStore;
+using GovEvents.Projections.Organisation;
+
+namespace GovEvents.Api.Cases;
+
+/// <summary>What case decisions need from the rest of the hall, read fresh from the store for each command.</summary>
+public sealed class ReferenceData(PgEventStore store)
+{
+    public static string CalendarStreamId(int year) => $"calendar-{year}";
+
+    public async Task<Matter> MatterAsync(string code, CancellationToken ct) =>
+        (await store.AggregateStreamAsync(Matter.StreamId(code), new Matter(), Matter.Evolve, ct: ct))?.State ?? new Matter();
+
+    public async Task<Department> DepartmentAsync(string code, CancellationToken ct) =>
+        (await store.AggregateStreamAsync(Department.StreamId(code), new Department(), Department.Evolve, ct: ct))?.State ?? new Department();
+
+    /// <summary>The calendar entries of the years around <paramref name="today"/> (deadlines run into the next year).</summary>
+    public async Task<WorkingCalendar> CalendarAsync(DateOnly today, CancellationToken ct)
+    {
+        var years = new List<CalendarYear>();
+        for (var year = today.Year - 1; year <= today.Year + 1; year++)
+        {
+            var set = await store.AggregateStreamAsync<CalendarYearSet?>(CalendarStreamId(year), null, (_, e) => e as CalendarYearSet, ct: ct);
+            if (set?.State is { } s) years.Add(new CalendarYear(s.Year, s.Holidays, s.Workdays));
+        }
+        return WorkingCalendar.Combine(years);
+    }
+
+    public Task<IReadOnlyList<Delegation>> DelegationsAsync(string staffId, CancellationToken ct) =>
+        DelegationIndex.ForStaffAsync(store.DataSource, store.Schema, store.Serializer, staffId, ct);
+}
