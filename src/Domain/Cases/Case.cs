@@ -32,6 +32,9 @@ public sealed record Case
     public CaseStatus Status { get; init; }
     public bool Exists => Id.Length > 0;
     public DateOnly ReceivedDate { get; init; }
+    /// <summary>The acceptance window: from receipt (or the completing supplement) to its 5th working day.</summary>
+    public DateOnly AcceptanceWindowFrom { get; init; }
+    public DateOnly AcceptanceDueDate { get; init; }
     public ImmutableHashSet<string> Materials { get; init; } = [];
     public ImmutableList<string>? FirstSupplementRequest { get; init; }
     public ImmutableList<DeferredMaterial> Deferred { get; init; } = [];
@@ -65,6 +68,7 @@ public sealed record Case
             Id = s.CaseId, CaseNumber = s.CaseNumber, Matter = s.Matter, MatterVersion = s.MatterVersion,
             Applicant = s.Applicant, AgentStaffId = s.AgentStaffId, CommitmentSigned = s.CommitmentSigned,
             Status = CaseStatus.Submitted, ReceivedDate = s.ReceivedDate, Materials = [.. s.Materials],
+            AcceptanceWindowFrom = s.ReceivedDate, AcceptanceDueDate = s.AcceptanceDueDate,
         },
         SupplementRequested r => state with
         {
@@ -76,6 +80,8 @@ public sealed record Case
             Materials = state.Materials.Union(m.Materials),
             Deferred = state.Deferred.RemoveAll(d => m.Materials.Contains(d.Material)),
             Status = state.Status == CaseStatus.Supplementing ? CaseStatus.Submitted : state.Status,
+            AcceptanceWindowFrom = m.AcceptanceDueDate is null ? state.AcceptanceWindowFrom : m.SupplementedOn,
+            AcceptanceDueDate = m.AcceptanceDueDate ?? state.AcceptanceDueDate,
         },
         CaseAccepted a => state with
         {

@@ -24,11 +24,12 @@ public sealed record ParallelParticipant(string DepartmentCode, DateOnly DueDate
 public sealed record CaseSubmitted(
     string CaseId, string CaseNumber, string QueryCode, int MatterVersion, MatterDefinition Matter,
     Applicant Applicant, Channel Channel, IReadOnlyList<string> Materials, string? AgentStaffId,
-    bool CommitmentSigned, string? WindowCode, DateTimeOffset ReceivedAt, DateOnly ReceivedDate);
+    bool CommitmentSigned, string? WindowCode, DateTimeOffset ReceivedAt, DateOnly ReceivedDate, DateOnly AcceptanceDueDate);
 
 /// <summary>一次性告知: the missing materials, all at once. A later request naming others is flagged.</summary>
 public sealed record SupplementRequested(string CaseId, IReadOnlyList<string> Materials, string Note, bool Repeated, bool Late, DateTimeOffset RequestedAt);
-public sealed record MaterialsSupplemented(string CaseId, IReadOnlyList<string> Materials, DateTimeOffset SupplementedAt);
+/// <summary>Supplemented materials; when it completes a supplement request, the acceptance window starts again.</summary>
+public sealed record MaterialsSupplemented(string CaseId, IReadOnlyList<string> Materials, DateOnly SupplementedOn, DateOnly? AcceptanceDueDate, DateTimeOffset SupplementedAt);
 
 public sealed record CaseAccepted(
     string CaseId, IReadOnlyList<DeferredMaterial> Deferred, DateOnly ClockStart,
@@ -63,5 +64,9 @@ public sealed record CaseWithdrawn(string CaseId, string Reason, DateTimeOffset 
 /// <summary>市县转接: a lower level's preliminary review forwarded to the deciding hall, materials with it.</summary>
 public sealed record CaseTransferred(string CaseId, string ToHall, string Reason, IReadOnlyList<string> Materials, DateTimeOffset TransferredAt);
 public sealed record PostCheckRecorded(string CaseId, PostCheckOutcome Outcome, string Note, DateTimeOffset CheckedAt);
+/// <summary>System record: a 容缺 material was not delivered by its due date.</summary>
+public sealed record DeferredMaterialOverdue(string CaseId, string Material, DateOnly DueDate, DateTimeOffset RecordedAt);
+/// <summary>System record: the commitment post-check was not done by its due date.</summary>
+public sealed record PostCheckOverdue(string CaseId, DateOnly DueDate, DateTimeOffset RecordedAt);
 /// <summary>A false commitment found at the post-check revokes the licence.</summary>
 public sealed record LicenceRevoked(string CaseId, string Reason, DateTimeOffset RevokedAt);

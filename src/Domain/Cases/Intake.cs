@@ -18,7 +18,7 @@ public static partial class CaseDecider
 
         var submitted = new CaseSubmitted(c.CaseId, c.CaseNumber, c.QueryCode, c.Matter.Version, m, c.Applicant, c.Channel,
             c.Materials.Distinct().ToList(), c.AgentStaffId, c.CommitmentSigned && m.Commitment is not null, c.WindowCode,
-            clock.Now, clock.Today);
+            clock.Now, clock.Today, AcceptanceDueDate(clock.Today, clock.Calendar));
 
         // 秒批: a complete application of an instant-approval matter is decided by the system at once.
         if (m.InstantApproval && MissingMandatory(m, submitted.Materials).Count == 0)
@@ -53,7 +53,8 @@ public static partial class CaseDecider
         var fresh = c.Materials.Where(m => !state.Materials.Contains(m)).Distinct().ToList();
         return fresh.Count == 0 && state.Status != CaseStatus.Supplementing
             ? Decision.Nothing
-            : Decision.Of(new MaterialsSupplemented(state.Id, c.Materials.Distinct().ToList(), clock.Now));
+            : Decision.Of(new MaterialsSupplemented(state.Id, c.Materials.Distinct().ToList(), clock.Today,
+                state.Status == CaseStatus.Supplementing ? AcceptanceDueDate(clock.Today, clock.Calendar) : null, clock.Now));
     }
 
     /// <summary>Acceptance needs every mandatory material, or the missing ones deferred (容缺) with a due date.</summary>
@@ -99,12 +100,15 @@ public static partial class CaseDecider
     /// </summary>
     public static DateOnly AcceptanceDueDate(DateOnly from, Time.WorkingCalendar calendar) => calendar.AddWorkingDays(from, AcceptanceWindowDays);
 
-    /// <summary>Timer: five working days passed without an answer; accepted from the day of receipt.</summary>
-    public static Decision DeemAccepted(Case state, DateOnly dueDate, CaseClock clock)
+    /// <summary>
+    /// Timer: five working days passed without an answer; accepted from the day of receipt (or of
+    /// the supplement that completed the application).
+    /// </summary>
+    public static Decision DeemAccepted(Case state, CaseClock clock)
     {
         if (state.Status != CaseStatus.Submitted) return Decision.Nothing;
-        if (clock.Today <= dueDate) return Decision.Nothing;
-        var start = state.ReceivedDate;
+        if (clock.Today <= state.AcceptanceDueDate) return Decision.Nothing;
+        var start = state.AcceptanceWindowFrom;
         return Decision.Of(new CaseDeemedAccepted(state.Id, start,
             clock.Calendar.AddWorkingDays(start, state.Matter.PromisedDays),
             clock.Calendar.AddWorkingDays(start, state.Matter.StatutoryDays), clock.Now));

@@ -27,4 +27,16 @@ public static partial class CaseDecider
             ? Decision.Of(check, new LicenceRevoked(state.Id, "false commitment found at the post-check", clock.Now))
             : Decision.Of(check);
     }
+
+    /// <summary>Timer: a 容缺 material still missing after its due date is recorded (and flagged).</summary>
+    public static Decision FlagDeferredOverdue(Case state, string material, CaseClock clock) =>
+        state.Deferred.FirstOrDefault(d => d.Material == material) is { } d && clock.Today > d.DueDate && !state.Closed
+            ? Decision.Of(new DeferredMaterialOverdue(state.Id, material, d.DueDate, clock.Now))
+            : Decision.Nothing;
+
+    /// <summary>Timer: a commitment post-check not done by its due date is recorded (and flagged).</summary>
+    public static Decision FlagPostCheckOverdue(Case state, CaseClock clock) =>
+        state.PostCheckDueDate is { } due && !state.PostCheckDone && state.Status != CaseStatus.Revoked && clock.Today > due
+            ? Decision.Of(new PostCheckOverdue(state.Id, due, clock.Now))
+            : Decision.Nothing;
 }

@@ -34,7 +34,13 @@ public sealed class TimerRegistry
     public TimerRegistry Handle(string kind, Func<DueTimer, PgEventStore, CancellationToken, Task<TimerDecision>> decide) =>
         Handle(kind, new DelegateHandler(decide));
 
-    public ITimerHandler? HandlerFor(string kind) => _handlers.GetValueOrDefault(kind);
+    /// <summary>
+    /// The handler of a kind; a qualified kind ("deemed-consent:ENV", one timer per participant)
+    /// falls back to the handler of its prefix.
+    /// </summary>
+    public ITimerHandler? HandlerFor(string kind) =>
+        _handlers.GetValueOrDefault(kind)
+        ?? (kind.IndexOf(':') is > 0 and var colon ? _handlers.GetValueOrDefault(kind[..colon]) : null);
 
     public IReadOnlyCollection<string> HandledKinds => _handlers.Keys;
 

@@ -89,7 +89,7 @@ public sealed class IntakeTests : CaseSpec
     public void A_second_supplement_request_naming_new_materials_is_flagged_as_breaking_一次性告知()
     {
         var state = Given(Submitted(materials: []), new SupplementRequested(Id, ["site-plan"], "", false, false, At(3, 3).Now),
-            new MaterialsSupplemented(Id, ["site-plan"], At(3, 4).Now));
+            new MaterialsSupplemented(Id, ["site-plan"], new DateOnly(2026, 3, 4), new DateOnly(2026, 3, 11), At(3, 4).Now));
         Then<SupplementRequested>(CaseDecider.RequestSupplement(state, new RequestSupplement(["application-form"], ""), At(3, 5))).Repeated.ShouldBeTrue();
     }
 
@@ -106,18 +106,17 @@ public sealed class IntakeTests : CaseSpec
     public void Deemed_acceptance_comes_on_the_sixth_working_day_across_a_holiday_not_on_the_fifth()
     {
         var state = Given(Submitted(month: 9, day: 29));
-        var due = CaseDecider.AcceptanceDueDate(state.ReceivedDate, Calendar2026.Calendar);
-        due.ShouldBe(new DateOnly(2026, 10, 12));
+        state.AcceptanceDueDate.ShouldBe(new DateOnly(2026, 10, 12));
 
-        CaseDecider.DeemAccepted(state, due, At(10, 12, hour: 23)).Events.ShouldBeEmpty();
-        var deemed = Then<CaseDeemedAccepted>(CaseDecider.DeemAccepted(state, due, At(10, 13, hour: 0)));
+        CaseDecider.DeemAccepted(state, At(10, 12, hour: 23)).Events.ShouldBeEmpty();
+        var deemed = Then<CaseDeemedAccepted>(CaseDecider.DeemAccepted(state, At(10, 13, hour: 0)));
         deemed.EffectiveDate.ShouldBe(new DateOnly(2026, 9, 29));
         deemed.PromisedDeadline.ShouldBe(Calendar2026.Calendar.AddWorkingDays(new DateOnly(2026, 9, 29), 10));
     }
 
     [Fact]
     public void Deemed_acceptance_does_nothing_once_the_office_has_answered() =>
-        CaseDecider.DeemAccepted(Given(Submitted(), Accepted()), new DateOnly(2026, 3, 9), At(3, 20)).Events.ShouldBeEmpty();
+        CaseDecider.DeemAccepted(Given(Submitted(), Accepted()), At(3, 20)).Events.ShouldBeEmpty();
 
     [Fact]
     public void A_decided_case_cannot_be_withdrawn()
@@ -149,6 +148,39 @@ public sealed class IntakeTests : CaseSpec
         var check = CaseDecider.RecordPostCheck(state, new RecordPostCheck(PostCheckOutcome.False, "address is fake"), At(3, 20));
         check.Events.Select(e => e.GetType()).ShouldBe([typeof(PostCheckRecorded), typeof(LicenceRevoked)]);
         check.Events.Aggregate(state, Case.Evolve).Status.ShouldBe(CaseStatus.Revoked);
+    }
+
+    [Fact]
+    public void A_completing_supplement_starts_the_acceptance_window_again()
+    {
+        var state = Given(Submitted(materials: ["application-form"]), new SupplementRequested(Id, ["site-plan"], "", false, false, At(3, 3).Now));
+        var supplemented = Then<MaterialsSupplemented>(CaseDecider.Supplement(state, new Supplement(["site-plan"]), At(3, 10)));
+        supplemented.AcceptanceDueDate.ShouldBe(new DateOnly(2026, 3, 17));
+        state = Case.Evolve(state, supplemented);
+        CaseDecider.DeemAccepted(state, At(3, 17)).Events.ShouldBeEmpty();
+        Then<CaseDeemedAccepted>(CaseDecider.DeemAccepted(state, At(3, 18))).EffectiveDate.ShouldBe(new DateOnly(2026, 3, 10));
+    }
+
+    [Fact]
+    public void A_deferred_material_missing_after_its_due_date_is_recorded_once_delivered_it_is_not()
+    {
+        var state = Given(Submitted(materials: ["application-form"]),
+            new CaseAccepted(Id, [new DeferredMaterial("site-plan", new DateOnly(2026, 3, 10))], new DateOnly(2026, 3, 3), new DateOnly(2026, 3, 17), new DateOnly(2026, 3, 31), At(3, 3).Now));
+        CaseDecider.FlagDeferredOverdue(state, "site-plan", At(3, 10)).Events.ShouldBeEmpty();
+        Then<DeferredMaterialOverdue>(CaseDecider.FlagDeferredOverdue(state, "site-plan", At(3, 11))).DueDate.ShouldBe(new DateOnly(2026, 3, 10));
+        var delivered = Case.Evolve(state, new MaterialsSupplemented(Id, ["site-plan"], new DateOnly(2026, 3, 9), null, At(3, 9).Now));
+        CaseDecider.FlagDeferredOverdue(delivered, "site-plan", At(3, 11)).Events.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void A_post_check_not_done_by_its_due_date_is_recorded()
+    {
+        var state = Given(Submitted(MatterDef(commitment: new CommitmentSpec(5)), commitment: true), Accepted(),
+            new CaseApproved(Id, "commitment", "notification-commitment", new DateOnly(2026, 3, 17), new DateOnly(2026, 3, 10), At(3, 3).Now));
+        CaseDecider.FlagPostCheckOverdue(state, At(3, 10)).Events.ShouldBeEmpty();
+        Then<PostCheckOverdue>(CaseDecider.FlagPostCheckOverdue(state, At(3, 11)));
+        var checkedState = Case.Evolve(state, new PostCheckRecorded(Id, PostCheckOutcome.Confirmed, "", At(3, 9).Now));
+        CaseDecider.FlagPostCheckOverdue(checkedState, At(3, 11)).Events.ShouldBeEmpty();
     }
 
     [Fact]

@@ -1,0 +1,61 @@
+using GovEvents.Domain;
+using GovEvents.Domain.Cases;
+using GovEvents.Domain.Time;
+using GovEvents.EventStore;
+
+namespace GovEvents.Api.Cases;
+
+/// <summary>
+/// The time-driven work of a case on the store's durable timers: deemed acceptance (ALL art. 32),
+/// deemed consent of a silent participant (超时默认), and the records of overdue 容缺 materials and
+/// post-checks. Each fires once; its handler reloads the case and lets the decider judge.
+/// </summary>
+public static class CaseTimers
+{
+    public const string DeemedAcceptance = "deemed-acceptance";
+    public const string DeemedConsent = "deemed-consent";
+    public const string DeferredOverdue = "deferred-overdue";
+    public const string PostCheckOverdue = "post-check-overdue";
+
+    public static TimerRegistry AddCaseTimers(this TimerRegistry timers, HallClock hall, Func<CaseCommandHandler> handler)
+    {
+        // A deadline passes at the end of its day in the hall's zone.
+        DateTimeOffset Due(DateOnly day) => hall.EndOf(day);
+
+        timers
+            .On<CaseSubmitted>((e, _) => TimerInstruction.Schedule(DeemedAcceptance, Due(e.AcceptanceDueDate)))
+            .On<SupplementRequested>((_, _) => TimerInstruction.Cancel(DeemedAcceptance))
+            .On<MaterialsSupplemented>((e, _) => e.AcceptanceDueDate is { } due
+                ? [TimerInstruction.Schedule(DeemedAcceptance, Due(due))]
+                : e.Materials.Select(m => TimerInstruction.Cancel($"{DeferredOverdue}:{m}")))
+            .On<CaseAccepted>((e, _) => e.Deferred
+                .Select(d => TimerInstruction.Schedule($"{DeferredOverdue}:{d.Material}", Due(d.DueDate)))
+                .Prepend(TimerInstruction.Cancel(DeemedAcceptance)))
+            .On<CaseDeemedAccepted>((_, _) => TimerInstruction.Cancel(DeemedAcceptance))
+            .On<CaseNotAccepted>((_, _) => TimerInstruction.Cancel(DeemedAcceptance))
+            .On<CaseWithdrawn>((_, _) => TimerInstruction.Cancel(DeemedAcceptance))
+            .On<ParallelReviewStarted>((e, _) => e.Participants.Select(p => TimerInstruction.Schedule($"{DeemedConsent}:{p.DepartmentCode}", Due(p.DueDate))))
+            .On<ParallelOpinionGiven>((e, _) => TimerInstruction.Cancel($"{DeemedConsent}:{e.DepartmentCode}"))
+            .On<ParallelConsentDeemed>((e, _) => TimerInstruction.Cancel($"{DeemedConsent}:{e.DepartmentCode}"))
+            .On<CaseApproved>((e, _) => e.PostCheckDueDate is { } due ? [TimerInstruction.Schedule(PostCheckOverdue, Due(due))] : [])
+            .On<PostCheckRecorded>((_, _) => TimerInstruction.Cancel(PostCheckOverdue));
+
+        timers.Handle(DeemedAcceptance, (t, _, ct) => Decide(handler(), t, (state, clock) => CaseDecider.DeemAccepted(state, clock), ct));
+        timers.Handle(DeemedConsent, (t, _, ct) => Decide(handler(), t, (state, clock) => CaseDecider.DeemConsent(state, Qualifier(t.Kind), clock), ct));
+        timers.Handle(DeferredOverdue, (t, _, ct) => Decide(handler(), t, (state, clock) => CaseDecider.FlagDeferredOverdue(state, Qualifier(t.Kind), clock), ct));
+        timers.Handle(PostCheckOverdue, (t, _, ct) => Decide(handler(), t, (state, clock) => CaseDecider.FlagPostCheckOverdue(state, clock), ct));
+        return timers;
+    }
+
+    private static string Qualifier(string kind) => kind[(kind.IndexOf(':') + 1)..];
+
+    private static async Task<TimerDecision> Decide(CaseCommandHandler handler, DueTimer timer, Func<Case, CaseClock, Decision> decide, CancellationToken ct)
+    {
+        var loaded = await handler.LoadAsync(timer.StreamId, ct);
+        if (loaded is null) return TimerDecision.Nothing;
+        var decision = decide(loaded.State, await handler.ClockAsync(ct));
+        return decision.Events.Count == 0
+            ? TimerDecision.Nothing
+            : TimerDecision.Append(timer.StreamId, CaseCommandHandler.StreamType, loaded.Version, [.. decision.Events]);
+    }
+}
