@@ -1,0 +1,85 @@
+namespace GovEvents.Api.Hosting;
+
+/// <summary>The "GovEvents" configuration section (environment: GovEvents__Dev__Enabled=true, ...).</summary>
+public sealed class GovEventsSettings
+{
+    public const string Section = "GovEvents";
+
+    /// <summary>Npgsql connection string of the application role (appends, reads, projections).</summary>
+    public string ConnectionString { get; set; } = "";
+
+    /// <summary>Owner connection that may run DDL; the application string when not set.</summary>
+    public string? MigrationConnectionString { get; set; }
+
+    public string Schema { get; set; } = "govevents";
+
+    /// <summary>When set, migrations grant this role only what the application needs.</summary>
+    public string? ApplicationRole { get; set; }
+
+    /// <summary>Migrate at start-up; turn off where the application role may not run DDL (then run `migrate`).</summary>
+    public bool MigrateOnStartup { get; set; } = true;
+
+    /// <summary>The hall's IANA time zone: deadlines, working days and every time the API writes.</summary>
+    public string TimeZone { get; set; } = "Asia/Shanghai";
+
+    public DevSettings Dev { get; set; } = new();
+    public JwtSettings Jwt { get; set; } = new();
+    public DemoSettings Demo { get; set; } = new();
+    public HealthSettings Health { get; set; } = new();
+    public IdempotencySettings Idempotency { get; set; } = new();
+
+    public string OwnerConnectionString =>
+        string.IsNullOrWhiteSpace(MigrationConnectionString) ? ConnectionString : MigrationConnectionString;
+}
+
+public sealed class DevSettings
+{
+    /// <summary>Dev tokens, a settable clock and an on-demand sweep under /api/dev; never in production.</summary>
+    public bool Enabled { get; set; }
+}
+
+public sealed class JwtSettings
+{
+    public string Issuer { get; set; } = "govevents";
+    public string Audience { get; set; } = "govevents";
+
+    /// <summary>HMAC-SHA256 key, at least 32 bytes (UTF-8). Optional in development mode only.</summary>
+    public string? SigningKey { get; set; }
+
+    /// <summary>Lifetime of the tokens the dev endpoint issues.</summary>
+    public int TokenLifetimeMinutes { get; set; } = 480;
+
+    /// <summary>Tolerance between the issuer's clock and ours when checking a token's lifetime.</summary>
+    public int ClockSkewSeconds { get; set; } = 30;
+
+    /// <summary>Used when development mode is on and no key is configured: public, so never trusted elsewhere.</summary>
+    public const string DevSigningKey = "govevents-development-signing-key-not-for-production";
+
+    public const int MinimumKeyBytes = 32;
+
+    public string EffectiveSigningKey(bool devMode) =>
+        SigningKey is { Length: > 0 } key ? key
+        : devMode ? DevSigningKey
+        : throw new InvalidOperationException("GovEvents:Jwt:SigningKey is required outside development mode.");
+}
+
+public sealed class DemoSettings
+{
+    /// <summary>Load the demo dataset at start-up (once per database) when an IDemoDataLoader is registered.</summary>
+    public bool Load { get; set; }
+}
+
+public sealed class HealthSettings
+{
+    /// <summary>Projection lag (events behind the head) above which /health/ready reports Degraded.</summary>
+    public long MaxProjectionLag { get; set; } = 10_000;
+}
+
+public sealed class IdempotencySettings
+{
+    /// <summary>
+    /// A claimed key whose request never completed (its process died) may be claimed again after this;
+    /// until then a duplicate is told the first request is still in progress (409).
+    /// </summary>
+    public int ClaimTimeoutSeconds { get; set; } = 300;
+}

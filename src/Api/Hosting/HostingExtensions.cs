@@ -1,0 +1,78 @@
+using GovEvents.Api.Dev;
+using GovEvents.Api.Health;
+using GovEvents.Api.Hosting.Auth;
+using GovEvents.Api.Hosting.Context;
+using GovEvents.Api.Hosting.Database;
+using GovEvents.Api.Hosting.Idempotency;
+using GovEvents.Api.Hosting.Json;
+using GovEvents.Api.Hosting.Problems;
+using GovEvents.Api.Hosting.Swagger;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace GovEvents.Api.Hosting;
+
+/// <summary>
+/// The host: services in <see cref="AddGovEvents"/>, the pipeline in <see cref="UseGovEvents"/>.
+/// Settings are read when services are resolved, never while building, so every configuration
+/// source (including a test host's) is seen.
+/// </summary>
+public static class HostingExtensions
+{
+    public static WebApplicationBuilder AddGovEvents(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<GovEventsSettings>().Bind(builder.Configuration.GetSection(GovEventsSettings.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<GovEventsSettings>, GovEventsSettingsValidation>();
+        services.AddSingleton(sp => HallTimeZone.Find(sp.GetRequiredService<IOptions<GovEventsSettings>>().Value.TimeZone));
+
+        // One clock for everything: the dev clock in development mode (settable), the system's otherwise.
+        services.AddSingleton<DevClock>();
+        services.RemoveAll<TimeProvider>();
+        services.AddSingleton<TimeProvider>(sp => sp.GetRequiredService<IOptions<GovEventsSettings>>().Value.Dev.Enabled
+            ? sp.GetRequiredService<DevClock>()
+            : TimeProvider.System);
+
+        services.AddGovEventsStore();
+        services.AddHostedService<StartupTasks>();
+        services.AddSingleton<IdempotencyStore>();
+
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+        // Binding failures throw in every environment so that the exception handler turns them
+        // into 400 problem details with "errors" (the default outside Development is an empty 400).
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddGovEventsJson();
+        services.AddGovEventsAuth();
+        services.AddSingleton<TokenIssuer>();
+        services.AddGovEventsHealthChecks();
+        services.AddGovEventsSwagger();
+        return builder;
+    }
+
+    public static WebApplication UseGovEvents(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseGovEventsSwagger();
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseMiddleware<EventContextMiddleware>();
+        app.UseAuthorization();
+        app.UseMiddleware<IdempotencyMiddleware>();
+        app.MapGovEventsEndpoints();
+        return app;
+    }
+
+    /// <summary>Every endpoint group; features add their MapXxx call here.</summary>
+    public static IEndpointRouteBuilder MapGovEventsEndpoints(this WebApplication app)
+    {
+        app.MapGovEventsHealth();
+        if (app.Services.GetRequiredService<IOptions<GovEventsSettings>>().Value.Dev.Enabled)
+            app.MapDevEndpoints();
+        foreach (var module in app.Services.GetServices<IEndpointModule>())
+            module.Map(app);
+        return app;
+    }
+}

@@ -1,0 +1,71 @@
+using System.Text.Json;
+using GovEvents.EventStore;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+
+namespace GovEvents.Api.Hosting.Problems;
+
+/// <summary>
+/// The one place exceptions become RFC 9457 problem details: bad input is a 400 (never a 5xx),
+/// a concurrency conflict a 409, a domain refusal a 422 with its rule; anything else is a 500
+/// that says nothing about the server's internals.
+/// </summary>
+public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> log) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
+    {
+        var problem = exception switch
+        {
+            BadHttpRequestException { StatusCode: StatusCodes.Status400BadRequest } bad => InvalidInput(bad),
+            BadHttpRequestException bad => new ProblemDetails { Status = bad.StatusCode, Detail = bad.Message },
+            DomainRefusalException refusal => Refusal.Problem(refusal.Rule, refusal.Message),
+            ConcurrencyException conflict => new ProblemDetails
+            {
+                Status = StatusCodes.Status409Conflict,
+                Title = "Concurrency conflict",
+                Detail = "The resource was changed by another request; reload it and try again.",
+                Extensions = { ["streamId"] = conflict.StreamId, ["actualVersion"] = conflict.Actual },
+            },
+            StreamArchivedException archived => new ProblemDetails
+            {
+                Status = StatusCodes.Status409Conflict,
+                Title = "Archived",
+                Detail = archived.Message,
+            },
+            _ => null,
+        };
+        if (problem is null)
+        {
+            log.LogError(exception, "Unhandled exception on {Method} {Path}", http.Request.Method, http.Request.Path);
+            problem = new ProblemDetails
+            {
+                Status = StatusCodes.Status500InternalServerError,
+                Title = "An unexpected error occurred",
+                Detail = "The request could not be completed; the error was logged.",
+            };
+        }
+        http.Response.StatusCode = problem.Status!.Value;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = http,
+            ProblemDetails = problem,
+            Exception = exception,
+        });
+    }
+
+    // Binding failures (malformed JSON, a wrong type, a missing parameter) arrive as one exception;
+    // the JSON error says where, which is what a client needs to fix its request.
+    private static HttpValidationProblemDetails InvalidInput(BadHttpRequestException bad)
+    {
+        var json = bad.InnerException as JsonException;
+        var field = json?.Path is { Length: > 0 } path ? path : "request";
+        var message = json is null ? bad.Message : $"{bad.Message} {FirstLine(json.Message)}";
+        return new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [message] })
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Title = "The request is invalid",
+        };
+    }
+
+    private static string FirstLine(string s) => s.Split('\n')[0].Trim();
+}

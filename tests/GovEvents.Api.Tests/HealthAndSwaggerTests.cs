@@ -1,0 +1,51 @@
+using System.Net;
+using GovEvents.Api.Tests.Infrastructure;
+using Shouldly;
+
+namespace GovEvents.Api.Tests;
+
+public sealed class HealthAndSwaggerTests(ApiFactory api) : IClassFixture<ApiFactory>
+{
+    [Fact]
+    public async Task Live_health_answers_200_without_a_token()
+    {
+        var response = await api.CreateClient().GetAsync("/health/live");
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await response.ReadJsonAsync())["status"]!.GetValue<string>().ShouldBe("healthy");
+    }
+
+    [Fact]
+    public async Task Ready_health_is_200_with_the_database_reachable_and_the_schema_current()
+    {
+        var response = await api.CreateClient().GetAsync("/health/ready");
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var body = await response.ReadJsonAsync();
+        body["checks"]!["database"]!["status"]!.GetValue<string>().ShouldBe("healthy");
+        body["checks"]!["schema"]!["status"]!.GetValue<string>().ShouldBe("healthy");
+        body["checks"]!["schema"]!["data"]!["version"]!.GetValue<int>().ShouldBe(5);
+        body["checks"]!["projections"].ShouldNotBeNull();
+    }
+
+    [Fact]
+    public async Task The_openapi_document_is_served_with_the_bearer_scheme()
+    {
+        var response = await api.CreateClient().GetAsync("/swagger/v1/swagger.json");
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var doc = await response.ReadJsonAsync();
+        doc["components"]!["securitySchemes"]!["Bearer"]!["scheme"]!.GetValue<string>().ShouldBe("bearer");
+        doc["security"]!.AsArray().ShouldNotBeEmpty();
+        doc["paths"]!["/api/dev/tokens"].ShouldNotBeNull();
+    }
+
+    [Fact]
+    public async Task The_swagger_ui_is_served_at_swagger()
+    {
+        var response = await api.CreateClient().GetAsync("/swagger/index.html");
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await response.Content.ReadAsStringAsync()).ShouldContain("swagger-ui");
+    }
+}

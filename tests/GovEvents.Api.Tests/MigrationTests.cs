@@ -1,0 +1,113 @@
+using System.Net;
+using GovEvents.Api.Hosting.Database;
+using GovEvents.Api.Tests.Infrastructure;
+using GovEvents.Testing;
+using Microsoft.Extensions.Configuration;
+using Npgsql;
+using Shouldly;
+
+namespace GovEvents.Api.Tests;
+
+/// <summary>Start-up migration, the `migrate` command and start-up refusals, each on a fresh database.</summary>
+public sealed class MigrationTests
+{
+    private static async Task<List<int>> AppliedVersionsAsync(TestDatabase db)
+    {
+        await using var conn = new NpgsqlConnection(db.ConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand("select version from govevents.schema_migrations order by version", conn);
+        var versions = new List<int>();
+        await using var r = await cmd.ExecuteReaderAsync();
+        while (await r.ReadAsync()) versions.Add(r.GetInt32(0));
+        return versions;
+    }
+
+    [Fact]
+    public async Task Two_instances_migrating_one_empty_database_together_both_start()
+    {
+        await using var db = new TestDatabase();
+        var role = ApiFactory.CreateAppRole(db);
+        await using var first = ApiFactory.OnDatabase(db, role);
+        await using var second = ApiFactory.OnDatabase(db, role);
+
+        await Task.WhenAll(Task.Run(() => first.Server), Task.Run(() => second.Server));
+
+        (await first.CreateClient().GetAsync("/health/ready")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await second.CreateClient().GetAsync("/health/ready")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await AppliedVersionsAsync(db)).ShouldBe([1, 2, 5]);
+    }
+
+    [Fact]
+    public async Task Ready_is_503_until_the_migrate_command_has_run_when_start_up_migration_is_off()
+    {
+        await using var db = new TestDatabase();
+        var role = ApiFactory.CreateAppRole(db);
+        await using var api = ApiFactory.OnDatabase(db, role, s => s["GovEvents:MigrateOnStartup"] = "false");
+        var client = api.CreateClient();
+
+        var before = await client.GetAsync("/health/ready");
+        before.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+        (await before.ReadJsonAsync())["checks"]!["schema"]!["status"]!.GetValue<string>().ShouldBe("unhealthy");
+
+        var config = new ConfigurationBuilder().AddInMemoryCollection(api.Settings).Build();
+        var exit = await MigrateCommand.RunAsync(config, TextWriter.Null, TextWriter.Null);
+
+        exit.ShouldBe(0);
+        (await client.GetAsync("/health/ready")).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task The_migrate_command_applies_every_migration_once_and_exits_0()
+    {
+        await using var db = new TestDatabase();
+        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["GovEvents:ConnectionString"] = db.ConnectionString,
+        }).Build();
+        var output = new StringWriter();
+
+        var first = await MigrateCommand.RunAsync(config, output, TextWriter.Null);
+        var again = await MigrateCommand.RunAsync(config, output, TextWriter.Null);
+
+        first.ShouldBe(0);
+        again.ShouldBe(0);
+        (await AppliedVersionsAsync(db)).ShouldBe([1, 2, 5]);
+        output.ToString().ShouldContain("is current");
+    }
+
+    [Fact]
+    public async Task The_migrate_command_exits_1_when_the_database_cannot_be_reached()
+    {
+        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["GovEvents:ConnectionString"] = new NpgsqlConnectionStringBuilder(TestDatabase.AdminConnectionString)
+            {
+                Database = "ge_test_does_not_exist",
+            }.ConnectionString,
+        }).Build();
+        var error = new StringWriter();
+
+        var exit = await MigrateCommand.RunAsync(config, TextWriter.Null, error);
+
+        exit.ShouldBe(1);
+        error.ToString().ShouldContain("failed");
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("too-short-key")]
+    public async Task Outside_dev_mode_the_api_refuses_to_start_without_a_signing_key_of_32_bytes(string? key)
+    {
+        await using var db = new TestDatabase();
+        var role = ApiFactory.CreateAppRole(db);
+        await using var api = ApiFactory.OnDatabase(db, role, s =>
+        {
+            s["GovEvents:Dev:Enabled"] = "false";
+            s["GovEvents:Jwt:SigningKey"] = key;
+        });
+
+        var refusal = Should.Throw<Exception>(() => api.Server);
+
+        refusal.ToString().ShouldContain("SigningKey");
+    }
+}

@@ -1,0 +1,59 @@
+using System.Net;
+using GovEvents.Api.Hosting.Auth;
+using GovEvents.Api.Tests.Infrastructure;
+using GovEvents.EventStore;
+using Shouldly;
+
+namespace GovEvents.Api.Tests;
+
+public sealed class RequestContextTests(ApiFactory api) : IClassFixture<ApiFactory>
+{
+    private async Task<StoredEvent> TakeNoteAsync(HttpClient client, HttpRequestMessage request)
+    {
+        var response = await client.SendAsync(request);
+        response.StatusCode.ShouldBe(HttpStatusCode.Created);
+        var id = (await response.ReadJsonAsync())["id"]!.GetValue<string>();
+        return (await api.Store.FetchStreamAsync(id)).ShouldHaveSingleItem();
+    }
+
+    [Fact]
+    public async Task Events_appended_by_a_request_carry_the_caller_as_metadata()
+    {
+        var client = api.CreateClientFor("staff-42", [Roles.Clerk], departmentCode: "D01");
+        var request = Http.Post("/test/notes", new { text = "hello" });
+        request.Headers.Add("X-Correlation-Id", "flow-1");
+        request.Headers.Add("X-Window", "W03");
+
+        var stored = await TakeNoteAsync(client, request);
+
+        var meta = stored.Metadata;
+        meta.ActorId.ShouldBe("staff-42");
+        meta.ActorKind.ShouldBe(ActorKind.Staff);
+        meta.Role.ShouldBe(Roles.Clerk);
+        meta.Department.ShouldBe("D01");
+        meta.Window.ShouldBe("W03");
+        meta.CorrelationId.ShouldBe("flow-1");
+        meta.CausationId.ShouldNotBeNullOrEmpty();
+    }
+
+    [Fact]
+    public async Task An_applicant_is_recorded_as_an_applicant_and_an_agent_as_staff()
+    {
+        var byApplicant = await TakeNoteAsync(api.CreateClientFor("person-1", [Roles.Applicant]), Http.Post("/test/notes", new { text = "a" }));
+        var byAgent = await TakeNoteAsync(api.CreateClientFor("staff-9", [Roles.Agent]), Http.Post("/test/notes", new { text = "b" }));
+
+        byApplicant.Metadata.ActorKind.ShouldBe(ActorKind.Applicant);
+        byAgent.Metadata.ActorKind.ShouldBe(ActorKind.Staff);
+    }
+
+    [Fact]
+    public async Task Without_a_correlation_header_the_trace_id_correlates_and_is_echoed()
+    {
+        var response = await api.CreateClient(Roles.Clerk).SendAsync(Http.Post("/test/notes", new { text = "c" }));
+        var id = (await response.ReadJsonAsync())["id"]!.GetValue<string>();
+        var stored = (await api.Store.FetchStreamAsync(id)).ShouldHaveSingleItem();
+
+        var echoed = response.Headers.GetValues("X-Correlation-Id").ShouldHaveSingleItem();
+        stored.Metadata.CorrelationId.ShouldBe(echoed);
+    }
+}
