@@ -206,6 +206,16 @@ public sealed class PgEventStore : IAsyncDisposable
         return await ReadEventsAsync(cmd, ct);
     }
 
+    /// <summary>Every event of every stream of a type, stream by stream in version order (small reference streams).</summary>
+    public async Task<IReadOnlyList<StoredEvent>> FetchStreamsOfTypeAsync(string streamType, CancellationToken ct = default)
+    {
+        await using var cmd = DataSource.CreateCommand(
+            $"select e.seq, e.id, e.stream_id, e.version, e.type, e.data, e.metadata, e.\"timestamp\", e.tx_id, e.hash " +
+            $"from {Schema}.events e join {Schema}.streams s on s.id = e.stream_id where s.type = $1 order by e.stream_id, e.version");
+        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = streamType });
+        return await ReadEventsAsync(cmd, ct);
+    }
+
     /// <summary>
     /// Folds a stream into state at its latest version, at <paramref name="version"/> or as of
     /// <paramref name="asOf"/>; null when the stream has no events in that range.

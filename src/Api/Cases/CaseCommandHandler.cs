@@ -34,12 +34,12 @@ public sealed class CaseCommandHandler(PgEventStore store, ReferenceData referen
     public Task<Aggregate<Case>?> LoadAsync(string caseId, CancellationToken ct) =>
         store.AggregateStreamAsync(caseId, Case.Initial, Case.Evolve, ct: ct);
 
-    public async Task<CommandOutcome> HandleAsync(string caseId, int? ifMatch, Func<Case, CaseClock, Task<Decision>> decide, CancellationToken ct)
+    public async Task<CommandOutcome> HandleAsync(string caseId, int? ifMatch, Func<Case, CaseClock, Task<Decision>> decide, CancellationToken ct, Func<Case, bool>? visible = null)
     {
         for (var attempt = 1; ; attempt++)
         {
             var loaded = await LoadAsync(caseId, ct);
-            if (loaded is null) return new CommandOutcome.NotFound(caseId);
+            if (loaded is null || visible?.Invoke(loaded.State) == false) return new CommandOutcome.NotFound(caseId);
             if (ifMatch is { } expected && expected != loaded.Version)
                 return new CommandOutcome.VersionMismatch(caseId, expected, loaded.Version);
 

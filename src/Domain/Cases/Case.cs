@@ -28,6 +28,8 @@ public sealed record Case
     public int MatterVersion { get; init; }
     public Applicant Applicant { get; init; } = null!;
     public string? AgentStaffId { get; init; }
+    /// <summary>The subject who submitted: the applicant themselves, an agent or a clerk.</summary>
+    public string? SubmittedBy { get; init; }
     public bool CommitmentSigned { get; init; }
     public CaseStatus Status { get; init; }
     public bool Exists => Id.Length > 0;
@@ -66,7 +68,7 @@ public sealed record Case
         CaseSubmitted s => new Case
         {
             Id = s.CaseId, CaseNumber = s.CaseNumber, Matter = s.Matter, MatterVersion = s.MatterVersion,
-            Applicant = s.Applicant, AgentStaffId = s.AgentStaffId, CommitmentSigned = s.CommitmentSigned,
+            Applicant = s.Applicant, AgentStaffId = s.AgentStaffId, SubmittedBy = s.SubmittedBy, CommitmentSigned = s.CommitmentSigned,
             Status = CaseStatus.Submitted, ReceivedDate = s.ReceivedDate, Materials = [.. s.Materials],
             AcceptanceWindowFrom = s.ReceivedDate, AcceptanceDueDate = s.AcceptanceDueDate,
         },

@@ -9,7 +9,7 @@ public sealed record CaseClock(DateTimeOffset Now, DateOnly Today, WorkingCalend
 
 public sealed record SubmitCase(
     string CaseId, string CaseNumber, string QueryCode, Matter Matter, Applicant Applicant, Channel Channel,
-    IReadOnlyList<string> Materials, string? AgentStaffId, bool CommitmentSigned, string? WindowCode);
+    IReadOnlyList<string> Materials, string? AgentStaffId, bool CommitmentSigned, string? WindowCode, string? SubmittedBy = null);
 public sealed record RequestSupplement(IReadOnlyList<string> Materials, string Note);
 public sealed record Supplement(IReadOnlyList<string> Materials);
 public sealed record AcceptCase(IReadOnlyList<DeferredMaterial> Deferred);

@@ -23,7 +23,7 @@ public sealed record ParallelParticipant(string DepartmentCode, DateOnly DueDate
 /// </summary>
 public sealed record CaseSubmitted(
     string CaseId, string CaseNumber, string QueryCode, int MatterVersion, MatterDefinition Matter,
-    Applicant Applicant, Channel Channel, IReadOnlyList<string> Materials, string? AgentStaffId,
+    Applicant Applicant, Channel Channel, IReadOnlyList<string> Materials, string? AgentStaffId, string? SubmittedBy,
     bool CommitmentSigned, string? WindowCode, DateTimeOffset ReceivedAt, DateOnly ReceivedDate, DateOnly AcceptanceDueDate);
 
 /// <summary>一次性告知: the missing materials, all at once. A later request naming others is flagged.</summary>

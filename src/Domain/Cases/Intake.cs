@@ -17,7 +17,7 @@ public static partial class CaseDecider
         if (unknown.Count > 0) return Decision.Refuse(Rules.InvalidState, $"Materials not required by {m.Code}: {string.Join(", ", unknown)}.");
 
         var submitted = new CaseSubmitted(c.CaseId, c.CaseNumber, c.QueryCode, c.Matter.Version, m, c.Applicant, c.Channel,
-            c.Materials.Distinct().ToList(), c.AgentStaffId, c.CommitmentSigned && m.Commitment is not null, c.WindowCode,
+            c.Materials.Distinct().ToList(), c.AgentStaffId, c.SubmittedBy, c.CommitmentSigned && m.Commitment is not null, c.WindowCode,
             clock.Now, clock.Today, AcceptanceDueDate(clock.Today, clock.Calendar));
 
         // 秒批: a complete application of an instant-approval matter is decided by the system at once.

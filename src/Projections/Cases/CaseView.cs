@@ -94,7 +94,7 @@ public static class CaseViewBuilder
             {
                 Id = s.CaseId, CaseNumber = s.CaseNumber, QueryCode = s.QueryCode, MatterCode = s.Matter.Code, MatterName = s.Matter.Name,
                 MatterVersion = s.MatterVersion, DepartmentCode = s.Matter.DepartmentCode, WindowCode = s.WindowCode,
-                Applicant = s.Applicant, AgentStaffId = s.AgentStaffId, Channel = Kebab(s.Channel),
+                Applicant = s.Applicant, AgentStaffId = s.AgentStaffId, SubmittedBy = s.SubmittedBy, Channel = Kebab(s.Channel),
                 Materials = [.. s.Materials], ReceivedAt = s.ReceivedAt, ReceivedDate = s.ReceivedDate,
                 StatutoryDays = s.Matter.StatutoryDays, PromisedDays = s.Matter.PromisedDays, Commitment = s.CommitmentSigned,
             };

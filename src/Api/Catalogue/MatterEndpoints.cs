@@ -1,0 +1,124 @@
+using GovEvents.Api.Common;
+using GovEvents.Api.Hosting.Auth;
+using Refusal = GovEvents.Api.Hosting.Problems.Refusal;
+using GovEvents.Domain;
+using GovEvents.Domain.Catalogue;
+using GovEvents.EventStore;
+
+namespace GovEvents.Api.Catalogue;
+
+public sealed record MaterialRequest(string? Code, string? Name, bool Mandatory, bool Deferrable);
+public sealed record CommitmentRequest(int PostCheckDays);
+public sealed record ParallelRequest(string[]? Participants, int OpinionDays);
+public sealed record SpecialProcedureRequest(string? Code, string? Name, string? LegalBasis, bool CountsTowardLimit);
+
+public sealed record MatterRequest(
+    string? Code, string? Name, MatterCategory? Category, string? DepartmentCode, string? LegalBasis, MatterLevel? Level,
+    ServiceObject? ServiceObject, int? StatutoryDays, int? PromisedDays, int? Tiers, MaterialRequest[]? Materials,
+    string[]? FeeItemCodes, bool OnTheSpot, bool InstantApproval, CommitmentRequest? Commitment, ParallelRequest? Parallel,
+    SpecialProcedureRequest[]? SpecialProcedures)
+{
+    public MatterDefinition ToDefinition(string? code = null) => new(
+        code ?? Code ?? "", Name ?? "", Category ?? MatterCategory.Licensing, DepartmentCode ?? "", LegalBasis ?? "",
+        Level ?? MatterLevel.City, ServiceObject ?? Domain.Catalogue.ServiceObject.Both, StatutoryDays ?? 20, PromisedDays ?? StatutoryDays ?? 20, Tiers ?? 3,
+        (Materials ?? []).Select(m => new MaterialSpec(m.Code ?? "", m.Name ?? m.Code ?? "", m.Mandatory, m.Deferrable)).ToList(),
+        (FeeItemCodes ?? []).Distinct().ToList(), OnTheSpot, InstantApproval,
+        Commitment is null ? null : new CommitmentSpec(Commitment.PostCheckDays),
+        Parallel is null ? null : new ParallelSpec((Parallel.Participants ?? []).Distinct().ToList(), Parallel.OpinionDays),
+        (SpecialProcedures ?? []).Select(p => new SpecialProcedure(p.Code ?? "", p.Name ?? p.Code ?? "", p.LegalBasis ?? "", p.CountsTowardLimit)).ToList());
+}
+
+public sealed record MatterResponse(
+    string Code, int Version, bool Revoked, string Name, MatterCategory Category, string DepartmentCode, string LegalBasis,
+    MatterLevel Level, ServiceObject ServiceObject, int StatutoryDays, int PromisedDays, int Tiers,
+    IReadOnlyList<MaterialSpec> Materials, IReadOnlyList<string> FeeItemCodes, bool OnTheSpot, bool InstantApproval,
+    CommitmentSpec? Commitment, ParallelSpec? Parallel, IReadOnlyList<SpecialProcedure> SpecialProcedures)
+{
+    public static MatterResponse From(Matter m)
+    {
+        var d = m.Definition!;
+        return new(d.Code, m.Version, m.Revoked, d.Name, d.Category, d.DepartmentCode, d.LegalBasis, d.Level, d.ServiceObject,
+            d.StatutoryDays, d.PromisedDays, d.Tiers, d.Materials, d.FeeItemCodes, d.OnTheSpot, d.InstantApproval, d.Commitment,
+            d.Parallel, d.SpecialProcedures);
+    }
+}
+
+/// <summary>The catalogue of matters (事项清单): published, revised, revoked by the manager; read by anyone (ALL art. 30).</summary>
+public static class MatterEndpoints
+{
+    public const string StreamType = "matter";
+
+    public static IEndpointRouteBuilder MapMatters(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/matters").WithTags("Catalogue");
+        group.MapPost("/", Publish).RequireAuthorization(Policies.Manager);
+        group.MapPut("/{code}", Revise).RequireAuthorization(Policies.Manager);
+        group.MapPost("/{code}/revocation", Revoke).RequireAuthorization(Policies.Manager);
+        group.MapGet("/", List).AllowAnonymous();
+        group.MapGet("/{code}", Get).AllowAnonymous();
+        return app;
+    }
+
+    private static async Task<IResult> Publish(MatterRequest request, PgEventStore store, TimeProvider time, CancellationToken ct)
+    {
+        if (request.Category is null) return CommandResults.Invalid("category", "One of the ten power categories.");
+        var definition = request.ToDefinition();
+        if (definition.Validate() is { Count: > 0 } errors) return Results.ValidationProblem(errors);
+        if (await store.FetchStreamStateAsync($"department-{definition.DepartmentCode}", ct) is null)
+            return CommandResults.Invalid("departmentCode", $"No department {definition.DepartmentCode}.");
+        return await Decide(store, definition.Code, state => Matter.Publish(state, definition, time.GetUtcNow()), created: true, ct);
+    }
+
+    private static async Task<IResult> Revise(string code, MatterRequest request, PgEventStore store, TimeProvider time, CancellationToken ct)
+    {
+        if (request.Code is { } bodyCode && bodyCode != code) return CommandResults.Invalid("code", "A matter keeps its code (同一编码).");
+        var definition = request.ToDefinition(code);
+        if (definition.Validate() is { Count: > 0 } errors) return Results.ValidationProblem(errors);
+        return await Decide(store, code, state => state.Definition is null
+            ? Decision.Refuse("not-found", "")
+            : Matter.Revise(state, definition, time.GetUtcNow()), created: false, ct);
+    }
+
+    private static Task<IResult> Revoke(string code, PgEventStore store, TimeProvider time, CancellationToken ct) =>
+        Decide(store, code, state => state.Definition is null ? Decision.Refuse("not-found", "") : Matter.Revoke(state, time.GetUtcNow()), created: false, ct);
+
+    private static async Task<IResult> Decide(PgEventStore store, string code, Func<Matter, Decision> decide, bool created, CancellationToken ct)
+    {
+        var streamId = Matter.StreamId(code);
+        var loaded = await store.AggregateStreamAsync(streamId, new Matter(), Matter.Evolve, ct: ct);
+        var state = loaded?.State ?? new Matter();
+        var decision = decide(state);
+        if (decision.Refusal is { Rule: "not-found" }) return CommandResults.NotFound($"No matter {code}.");
+        if (decision.Refusal is { Rule: Rules.InvalidState } exists && created) return CommandResults.Conflict(exists.Detail);
+        if (decision.Refusal is { } refusal) return Refusal.Refused(refusal.Rule, refusal.Detail);
+        if (decision.Events.Count == 0) return Results.Ok(new CommandResponse(code, state.Version, state.Revoked ? "revoked" : "published"));
+        try
+        {
+            await store.AppendAsync(streamId, StreamType, loaded?.Version ?? 0, decision.Events, ct);
+        }
+        catch (ConcurrencyException)
+        {
+            return CommandResults.Conflict($"Matter {code} changed meanwhile; reload and try again.");
+        }
+        var next = decision.Events.Aggregate(state, Matter.Evolve);
+        var body = new CommandResponse(code, next.Version, next.Revoked ? "revoked" : created ? "published" : "revised");
+        return created ? Results.Created($"/api/matters/{code}", body) : Results.Ok(body);
+    }
+
+    private static async Task<IResult> List(PgEventStore store, CancellationToken ct)
+    {
+        var events = await store.FetchStreamsOfTypeAsync(StreamType, ct);
+        var items = events.GroupBy(e => e.StreamId)
+            .Select(g => g.Aggregate(new Matter(), (m, e) => Matter.Evolve(m, e.Data)))
+            .Where(m => m.Definition is not null)
+            .OrderBy(m => m.Definition!.Code, StringComparer.Ordinal)
+            .Select(MatterResponse.From).ToList();
+        return Results.Ok(new { items, total = items.Count, page = 1, pageSize = items.Count });
+    }
+
+    private static async Task<IResult> Get(string code, PgEventStore store, CancellationToken ct)
+    {
+        var loaded = await store.AggregateStreamAsync(Matter.StreamId(code), new Matter(), Matter.Evolve, ct: ct);
+        return loaded?.State.Definition is null ? CommandResults.NotFound($"No matter {code}.") : Results.Ok(MatterResponse.From(loaded.State));
+    }
+}
