@@ -1,4 +1,8 @@
+using GovEvents.Api.Admin;
+using GovEvents.Api.Cases;
+using GovEvents.Api.Catalogue;
 using GovEvents.Api.Dev;
+using GovEvents.Api.Organisation;
 using GovEvents.Api.Health;
 using GovEvents.Api.Hosting.Auth;
 using GovEvents.Api.Hosting.Context;
@@ -48,6 +52,9 @@ public static class HostingExtensions
         services.AddSingleton<TokenIssuer>();
         services.AddGovEventsHealthChecks();
         services.AddGovEventsSwagger();
+
+        services.AddCases(builder.Configuration);
+        services.AddProjections(builder.Configuration);
         return builder;
     }
 
@@ -71,6 +78,10 @@ public static class HostingExtensions
         app.MapGovEventsHealth();
         if (app.Services.GetRequiredService<IOptions<GovEventsSettings>>().Value.Dev.Enabled)
             app.MapDevEndpoints();
+        app.MapOrganisation();
+        app.MapMatters();
+        app.MapCases();
+        app.MapProjectionAdmin();
         foreach (var module in app.Services.GetServices<IEndpointModule>())
             module.Map(app);
         return app;

@@ -33,8 +33,8 @@ public sealed class CaseViewProjection : IProjection
                 data jsonb not null,
                 last_seq bigint not null
             );
-            create unique index if not exists {name}_number on {table} (case_number);
-            create index if not exists {name}_queue on {table} (department_code, status, received_date);
+            create unique index on {table} (case_number);
+            create index on {table} (department_code, status, received_date);
             """),
     ];
 

@@ -26,7 +26,7 @@ public sealed class DelegationIndex : IProjection
                 revoked_at timestamptz,
                 last_seq bigint not null
             );
-            create index if not exists {name}_staff on {table} (staff_id);
+            create index on {table} (staff_id);
             """),
     ];
 

@@ -1,0 +1,58 @@
+using GovEvents.Api.Common;
+using GovEvents.Api.Dev;
+using GovEvents.Api.Hosting;
+using GovEvents.Api.Hosting.Database;
+using GovEvents.Domain.Time;
+using GovEvents.EventStore;
+using GovEvents.Projections.Cases;
+using GovEvents.Projections.Organisation;
+
+namespace GovEvents.Api.Cases;
+
+/// <summary>Services of the case feature: event types, projections, timers, the command pipeline.</summary>
+public static class CasesModule
+{
+    public static IServiceCollection AddCases(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton(sp => new HallClock(sp.GetRequiredService<HallTimeZone>().Zone));
+        services.AddSingleton<ReferenceData>();
+        services.AddSingleton<CaseCommandHandler>();
+
+        services.AddSingleton(sp => new TimerRegistry()
+            .AddCaseTimers(sp.GetRequiredService<HallClock>(), sp.GetRequiredService<CaseCommandHandler>));
+        services.AddSingleton<TimerRunner>();
+        services.AddEventStoreTimers(o =>
+        {
+            o.Enabled = configuration.GetValue("GovEvents:Timers:Enabled", true);
+            o.Interval = TimeSpan.FromSeconds(configuration.GetValue("GovEvents:Timers:IntervalSeconds", 5));
+        });
+        services.AddSingleton<ISweepStep, TimersSweepStep>();
+
+        // Inline: what a command must see at once (delegations in force, timers). Async: the read models.
+        services.AddSingleton<InlineProjections>();
+        services.AddSingleton(sp => new EventStoreConfiguration(o =>
+        {
+            o.Types.RegisterDomainEvents();
+            foreach (var p in sp.GetRequiredService<InlineProjections>().All) o.InlineProjections.Add(p);
+        }));
+        services.AddSingleton<IProjection, CaseViewProjection>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapCases(this IEndpointRouteBuilder app) => app.MapCaseCommands().MapCaseQueries();
+}
+
+/// <summary>The inline projections, built once (the timer projection needs the registry).</summary>
+public sealed class InlineProjections(TimerRegistry timers)
+{
+    public IReadOnlyList<IProjection> All { get; } = [new DelegationIndex(), new TimerProjection(timers)];
+}
+
+/// <summary>POST /api/dev/sweep: fires every timer due at the server clock's now.</summary>
+public sealed class TimersSweepStep(TimerRunner runner) : ISweepStep
+{
+    public string Name => "timers";
+
+    public async Task<SweepStepOutcome> RunAsync(DateTimeOffset now, CancellationToken ct) =>
+        new(await runner.RunDueAsync(ct));
+}
