@@ -1,6 +1,8 @@
+using GovEvents.Api.Hosting;
 using GovEvents.Api.Hosting.Auth;
 using GovEvents.EventStore;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace GovEvents.Api.Dev;
 
@@ -29,7 +31,7 @@ public static class DevEndpoints
     }
 
     private static Results<Ok<DevTokenResponse>, ValidationProblem> IssueToken(
-        DevTokenRequest request, TokenIssuer issuer, TimeProvider time, Microsoft.Extensions.Options.IOptions<Hosting.GovEventsSettings> settings)
+        DevTokenRequest request, TokenIssuer issuer, TimeProvider time, IOptions<GovEventsSettings> settings)
     {
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(request.Subject)) errors["subject"] = ["Required."];

@@ -13,6 +13,9 @@ public sealed class DatabaseMigrator(EventStoreOptions options, string ownerConn
 {
     private readonly SchemaMigrator _migrator = new(options, ownerConnectionString, ApiMigrations());
 
+    /// <summary>Tables of the API's migrations (created by the owner) that the application role reads and writes.</summary>
+    public static readonly IReadOnlyList<string> ApplicationTables = ["idempotency_keys"];
+
     public static IEnumerable<Migration> ApiMigrations() => SchemaMigrator.FromResources(typeof(DatabaseMigrator).Assembly);
 
     public int LatestVersion => _migrator.LatestVersion;
@@ -27,7 +30,8 @@ public sealed class DatabaseMigrator(EventStoreOptions options, string ownerConn
         {
             var applied = await _migrator.MigrateAsync(ct);
             if (options.ApplicationRole is { } role)
-                await Exec(conn, $"grant select, insert, update, delete on {options.Schema}.idempotency_keys to {role}", ct);
+                foreach (var table in ApplicationTables)
+                    await Exec(conn, $"grant select, insert, update, delete on {options.Schema}.{table} to {role}", ct);
             return applied;
         }
         finally

@@ -12,8 +12,16 @@ namespace GovEvents.Api.Hosting.Problems;
 /// </summary>
 public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> log) : IExceptionHandler
 {
+    // 499 (nginx's "client closed request"): nobody reads the answer, and it is not a server fault.
+    private const int ClientClosedRequest = 499;
+
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
     {
+        if (exception is OperationCanceledException && http.RequestAborted.IsCancellationRequested)
+        {
+            http.Response.StatusCode = ClientClosedRequest;
+            return true;
+        }
         var problem = exception switch
         {
             BadHttpRequestException { StatusCode: StatusCodes.Status400BadRequest } bad => InvalidInput(bad),
