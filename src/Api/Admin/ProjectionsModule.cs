@@ -22,8 +22,7 @@ public static class ProjectionsModule
         });
         services.AddSingleton(sp => new ProjectionDaemon(sp.GetRequiredService<PgEventStore>(), sp.GetServices<IProjection>(),
             sp.GetRequiredService<ProjectionDaemonOptions>(), sp.GetRequiredService<ILogger<ProjectionDaemon>>()));
-        services.AddHostedService<InlineTablesStartup>();
-        services.AddHostedService<ProjectionDaemonHostedService>();
+        services.AddHostedService<ProjectionsStartup>();
         services.AddSingleton<IProjectionLagSource, DaemonLagSource>();
         return services;
     }
@@ -71,16 +70,55 @@ public static class ProjectionsModule
     }
 }
 
-/// <summary>Creates the inline projections' tables before the server takes requests.</summary>
-public sealed class InlineTablesStartup(PgEventStore store, InlineProjections inline) : IHostedService
+/// <summary>
+/// Creates the inline projections' tables and starts the daemon once the schema is current: at
+/// once after start-up migration, or, where the `migrate` command runs separately, as soon as it
+/// has (checked every few seconds), so the API starts either way and is ready when the schema is.
+/// </summary>
+public sealed class ProjectionsStartup(PgEventStore store, InlineProjections inline, ProjectionDaemon daemon,
+    Hosting.Database.DatabaseMigrator migrator, ILogger<ProjectionsStartup> log) : IHostedService
 {
+    private readonly CancellationTokenSource _stop = new();
+    private Task? _waiting;
+
     public async Task StartAsync(CancellationToken ct)
     {
-        await using var tables = new ProjectionDaemon(store, inline.All);
-        await tables.EnsureTablesAsync(ct);
+        if (await SchemaCurrentAsync(ct)) await StartProjectionsAsync(ct);
+        else _waiting = Task.Run(() => WaitForSchemaAsync(_stop.Token), CancellationToken.None);
     }
 
-    public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
+    private async Task<bool> SchemaCurrentAsync(CancellationToken ct) =>
+        await SchemaMigrator.CurrentVersionAsync(store.DataSource, store.Schema, ct) >= migrator.LatestVersion;
+
+    private async Task StartProjectionsAsync(CancellationToken ct)
+    {
+        await using (var tables = new ProjectionDaemon(store, inline.All)) await tables.EnsureTablesAsync(ct);
+        await daemon.StartAsync(ct);
+    }
+
+    private async Task WaitForSchemaAsync(CancellationToken stop)
+    {
+        log.LogWarning("Schema {Schema} is not current: projections start once the migrate command has run", store.Schema);
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(2), stop);
+                if (!await SchemaCurrentAsync(stop)) continue;
+                await StartProjectionsAsync(stop);
+                return;
+            }
+            catch (OperationCanceledException) { return; }
+            catch (Exception e) { log.LogWarning(e, "Projections not started yet"); }
+        }
+    }
+
+    public async Task StopAsync(CancellationToken ct)
+    {
+        await _stop.CancelAsync();
+        if (_waiting is not null) await _waiting.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await daemon.StopAsync();
+    }
 }
 
 public sealed class DaemonLagSource(ProjectionDaemon daemon) : IProjectionLagSource

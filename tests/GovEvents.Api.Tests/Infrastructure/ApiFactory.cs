@@ -58,6 +58,9 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
             ["GovEvents:MigrationConnectionString"] = database.ConnectionString,
             ["GovEvents:ApplicationRole"] = AppRole,
             ["GovEvents:Dev:Enabled"] = "true",
+            // Only POST /api/dev/sweep fires timers in tests, at the clock the test set.
+            ["GovEvents:Timers:Enabled"] = "false",
+            ["GovEvents:Projections:PollMilliseconds"] = "200",
         };
         ConfigureSettings(_settings);
         configure?.Invoke(_settings);
