@@ -36,6 +36,7 @@ public static class CasesModule
             foreach (var p in sp.GetRequiredService<InlineProjections>().All) o.InlineProjections.Add(p);
         }));
         services.AddSingleton<IProjection, CaseViewProjection>();
+        services.AddSingleton<Hosting.Database.IDemoDataLoader, Demo.DemoDataLoader>();
         return services;
     }
 
