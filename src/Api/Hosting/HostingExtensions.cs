@@ -1,4 +1,5 @@
 using GovEvents.Api.Admin;
+using GovEvents.Api.Audit;
 using GovEvents.Api.Cases;
 using GovEvents.Api.Catalogue;
 using GovEvents.Api.Dev;
@@ -82,6 +83,7 @@ public static class HostingExtensions
         app.MapMatters();
         app.MapCases();
         app.MapProjectionAdmin();
+        app.MapAudit();
         foreach (var module in app.Services.GetServices<IEndpointModule>())
             module.Map(app);
         return app;

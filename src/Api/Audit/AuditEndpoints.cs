@@ -1,0 +1,46 @@
+using GovEvents.Api.Common;
+using GovEvents.Api.Hosting.Auth;
+using GovEvents.EventStore;
+
+namespace GovEvents.Api.Audit;
+
+public sealed record AuditEvent(long Sequence, Guid EventId, string StreamId, int Version, string Type, DateTimeOffset Timestamp,
+    object Data, EventMetadata Metadata, string Hash, ulong TransactionId);
+public sealed record IntegrityResponse(long VerifiedEvents, bool Ok, long? FirstBrokenSequence, string? FirstBrokenStream, string? Reason);
+
+/// <summary>The auditor's reads: any stream with its metadata, the global feed, and the whole hash chain verified.</summary>
+public static class AuditEndpoints
+{
+    public static IEndpointRouteBuilder MapAudit(this IEndpointRouteBuilder app)
+    {
+        var audit = app.MapGroup("/api/audit").WithTags("Audit").RequireAuthorization(Policies.Audit);
+        audit.MapGet("/streams/{streamId}/events", StreamEvents);
+        audit.MapGet("/events", Feed);
+        audit.MapGet("/integrity", Integrity);
+        return app;
+    }
+
+    private static AuditEvent ToAudit(StoredEvent e) =>
+        new(e.Sequence, e.Id, e.StreamId, e.Version, e.Type, e.Timestamp, e.Data, e.Metadata, Convert.ToHexStringLower(e.Hash), e.TransactionId);
+
+    private static async Task<IResult> StreamEvents(string streamId, int? fromVersion, PgEventStore store, CancellationToken ct)
+    {
+        if (fromVersion is < 1) return CommandResults.Invalid("fromVersion", "1 or more.");
+        if (await store.FetchStreamStateAsync(streamId, ct) is null) return CommandResults.NotFound($"No stream {streamId}.");
+        return Results.Ok((await store.FetchStreamAsync(streamId, fromVersion ?? 1, ct: ct)).Select(ToAudit).ToList());
+    }
+
+    private static async Task<IResult> Feed(long? fromSequence, int? limit, PgEventStore store, CancellationToken ct)
+    {
+        var errors = new FieldErrors().Require(fromSequence is null or >= 0, "fromSequence", "0 or more.")
+            .Require(limit is null or (>= 1 and <= 1000), "limit", "1 to 1000.");
+        if (errors.Any) return errors.Problem();
+        return Results.Ok((await store.ReadAllAsync(fromSequence ?? 0, limit ?? 100, ct)).Select(ToAudit).ToList());
+    }
+
+    private static async Task<IResult> Integrity(PgEventStore store, CancellationToken ct)
+    {
+        var report = await new IntegrityVerifier(store.DataSource, store.Schema).VerifyAsync(ct);
+        return Results.Ok(new IntegrityResponse(report.VerifiedEvents, report.Ok, report.FirstBrokenSequence, report.FirstBrokenStream, report.Reason));
+    }
+}
