@@ -6,6 +6,21 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PGDATA_DIR="$ROOT/.data/pg"
 PGSOCK_DIR="$ROOT/.data/run"
+[ -f "$ROOT/.data/pg-location" ] && { PGDATA_DIR="$(cat "$ROOT/.data/pg-location")/pg"; PGSOCK_DIR="$(cat "$ROOT/.data/pg-location")/run"; }
+
+# As root the server runs as `postgres`, which must reach the data directory through every parent of
+# the work tree. Where it cannot (a clone under a private home), the cluster lives under /tmp instead,
+# named after the work tree; .data/pg-location records where.
+pg_resolve_dirs() {
+  [ "$(id -u)" = 0 ] || return 0
+  [ -f "$ROOT/.data/pg-location" ] && return 0
+  mkdir -p "$ROOT/.data"; chmod o+x "$ROOT" "$ROOT/.data" 2>/dev/null || true
+  if ! runuser -u postgres -- test -x "$ROOT/.data"; then
+    local alt="/tmp/govevents-pg-$(printf '%s' "$ROOT" | md5sum | cut -c1-12)"
+    mkdir -p "$alt"; chmod 755 "$alt"; echo "$alt" > "$ROOT/.data/pg-location"
+    PGDATA_DIR="$alt/pg"; PGSOCK_DIR="$alt/run"
+  fi
+}
 PGPORT="${GOVEVENTS_PG_PORT:-55432}"
 PG_SUPERUSER=postgres
 
@@ -47,8 +62,7 @@ pg_start() {
   mkdir -p "$ROOT/.data"
   if [ "$(id -u)" = 0 ]; then
     id postgres >/dev/null 2>&1 || useradd --system --home-dir /var/lib/postgresql --shell /bin/bash postgres
-    # postgres must reach the data directory through the work tree.
-    chmod o+x "$ROOT" "$ROOT/.data"
+    pg_resolve_dirs
   fi
   if [ ! -f "$PGDATA_DIR/PG_VERSION" ]; then
     mkdir -p "$PGDATA_DIR" "$PGSOCK_DIR"
