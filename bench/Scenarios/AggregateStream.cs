@@ -1,0 +1,72 @@
+using GovEvents.Bench.Measure;
+using GovEvents.Bench.Workload;
+using GovEvents.EventStore;
+using Npgsql;
+
+namespace GovEvents.Bench.Scenarios;
+
+/// <summary>Read a 20-event stream and fold it into its state; writers pick streams at random from a pool.</summary>
+public static class AggregateStream
+{
+    public const string Title = "aggregate 20-event stream";
+    public const int EventsPerStream = 20;
+    public const int PoolStreams = 500;
+
+    /// <summary>Select the stream's events in version order, deserialize each with Newtonsoft.Json by its alias, fold.</summary>
+    public sealed class Raw(NpgsqlDataSource db, string[] pool, bool prepare) : ISide
+    {
+        private static readonly string ReadSql = $"select type, data from {BenchDatabase.RawSchema}.events where stream_id = $1 order by version";
+
+        public Task<Operation> CreateWriterAsync(int writer, CancellationToken ct)
+        {
+            var random = new Random(writer);
+            return Task.FromResult<Operation>(async () =>
+            {
+                var id = pool[random.Next(pool.Length)];
+                await using var conn = await db.OpenConnectionAsync(ct);
+                await using var cmd = new NpgsqlCommand(ReadSql, conn);
+                cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = id });
+                if (prepare) await cmd.PrepareAsync(ct);
+                await using var r = await cmd.ExecuteReaderAsync(ct);
+                var state = CaseSummary.Empty;
+                var count = 0;
+                while (await r.ReadAsync(ct))
+                {
+                    state = CaseSummary.Evolve(state, RawJson.Deserialize(r.GetString(1), CaseEventTypes.ByAlias[r.GetString(0)]));
+                    count++;
+                }
+                if (count != EventsPerStream) throw new InvalidOperationException($"raw aggregate: {id} has {count} events");
+            });
+        }
+    }
+
+    public sealed class Store(PgEventStore store, string[] pool) : ISide
+    {
+        public Task<Operation> CreateWriterAsync(int writer, CancellationToken ct)
+        {
+            var random = new Random(writer);
+            return Task.FromResult<Operation>(async () =>
+            {
+                var id = pool[random.Next(pool.Length)];
+                var aggregate = await store.AggregateStreamAsync(id, CaseSummary.Empty, CaseSummary.Evolve, ct: ct);
+                if (aggregate?.Version != EventsPerStream) throw new InvalidOperationException($"store aggregate: {id} is at {aggregate?.Version}");
+            });
+        }
+    }
+
+    /// <summary>The same pool of streams on both sides: raw rows in bench_raw, store events through the store.</summary>
+    public static async Task<(string[] Raw, string[] Store)> SeedAsync(NpgsqlDataSource raw, PgEventStore store, CancellationToken ct)
+    {
+        var rawIds = new List<string>();
+        var storeIds = new List<string>();
+        for (var done = 0; done < PoolStreams; done += 50)
+        {
+            rawIds.AddRange(await RawSeed.StreamsAsync(raw, "rawagg", 50, EventsPerStream, ct));
+            var ids = Enumerable.Range(0, 50).Select(_ => Shared.NewStreamId("storeagg")).ToArray();
+            await store.AppendAsync(ids.Select(id => new StreamAppend(id, Shared.StreamType, ExpectedVersion.New,
+                Enumerable.Range(1, EventsPerStream).Select(n => new EventToAppend(CaseSamples.Event(id, Shared.Seed(id), n))).ToList())).ToList(), ct);
+            storeIds.AddRange(ids);
+        }
+        return (rawIds.ToArray(), storeIds.ToArray());
+    }
+}
