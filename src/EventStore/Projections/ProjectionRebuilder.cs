@@ -19,6 +19,7 @@ internal sealed class ProjectionRebuilder(ProjectionRunner runner, ProjectionSto
     private readonly string _name = runner.Name;
     private readonly ProjectionNames _names = runner.Names;
     private readonly Func<string, string> _shadow = runner.Names.ShadowResolver();
+    private readonly RebuildScope _scope = new();
 
     public async Task RebuildAsync(CancellationToken ct)
     {
@@ -103,7 +104,7 @@ internal sealed class ProjectionRebuilder(ProjectionRunner runner, ProjectionSto
         {
             await foreach (var page in pages.Reader.ReadAllAsync(ct))
             {
-                var result = await runner.Applier.ApplyAsync(conn, page, from, _shadow, CountDone, ct);
+                var result = await runner.Applier.ApplyAsync(conn, page, from, _shadow, CountDone, _scope, ct);
                 from = result.Position;
                 done += result.Processed;
                 if (result.End == BatchEnd.Poisoned)
@@ -153,7 +154,7 @@ internal sealed class ProjectionRebuilder(ProjectionRunner runner, ProjectionSto
         await using var tx = await conn.BeginTransactionAsync(ct);
         await storage.LockCheckpointAsync(conn, tx, _name, ct);
         var horizon = await storage.HorizonAsync(conn, ct, tx);
-        var context = new ProjectionContext(conn, tx, storage.Store.Schema, storage.Store.Serializer, _shadow);
+        var context = new ProjectionContext(conn, tx, storage.Store.Schema, storage.Store.Serializer, _shadow) { Rebuild = _scope };
         while (true)
         {
             var page = await storage.ReadPageAsync(conn, at, horizon, options.RebuildBatchSize, ct, tx);
@@ -176,6 +177,7 @@ internal sealed class ProjectionRebuilder(ProjectionRunner runner, ProjectionSto
         await ProjectionTables.SwapAsync(conn, tx, _names, ct);
         await storage.FinishRebuildAsync(conn, tx, _name, at, done, ct);
         await tx.CommitAsync(ct);
+        context.RaiseCommitted();
         return (true, horizon, done);
     }
 }

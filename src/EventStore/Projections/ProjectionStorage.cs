@@ -76,12 +76,21 @@ internal sealed class ProjectionStorage(PgEventStore store)
         FeedPosition? from = null;
         while (await r.ReadAsync(ct))
         {
-            events.Add(store.ReadEvent(r));
+            events.Add(ReadEvent(r));
             from ??= new FeedPosition(r.GetFieldValue<ulong>(10), r.GetInt64(11));
         }
         // The events were read under their own snapshot: the checkpoint they follow is the one to advance from.
         if (from is { } f && checkpoint is not null) checkpoint = checkpoint with { Position = f, Status = Running };
         return (checkpoint, events);
+    }
+
+    /// <summary>Columns as <see cref="Columns"/>; the metadata is parsed only if a projection asks for it.</summary>
+    private StoredEvent ReadEvent(NpgsqlDataReader r)
+    {
+        var (alias, data) = store.Serializer.DeserializeEvent(r.GetString(4), r.GetString(5));
+        return StoredEvent.WithLazyMetadata(
+            r.GetInt64(0), r.GetGuid(1), r.GetString(2), r.GetInt32(3), alias, data, r.GetString(6), store.Serializer,
+            r.GetFieldValue<DateTimeOffset>(7), r.GetFieldValue<ulong>(8), r.GetFieldValue<byte[]>(9));
     }
 
     /// <summary>Events after <paramref name="from"/> and below <paramref name="horizon"/>, in feed order.</summary>
@@ -99,7 +108,7 @@ internal sealed class ProjectionStorage(PgEventStore store)
         cmd.Parameters.Add(Int(limit));
         var list = new List<StoredEvent>(Math.Min(limit, 16_384));
         await using var r = await cmd.ExecuteReaderAsync(ct);
-        while (await r.ReadAsync(ct)) list.Add(store.ReadEvent(r));
+        while (await r.ReadAsync(ct)) list.Add(ReadEvent(r));
         return list;
     }
 
