@@ -44,6 +44,7 @@ internal sealed class ProjectionRebuilder(ProjectionRunner runner, ProjectionSto
             for (var round = 0; ; round++)
             {
                 (at, done) = await ReplayAsync(conn, at, horizon, done, ct);
+                logger.LogDebug("Projection {Projection} replayed {Done} events into its shadow tables (round {Round})", _name, done, round);
                 var next = await storage.HorizonAsync(conn, ct);
                 var remaining = await storage.CountAsync(conn, at, next, ct);
                 if (remaining > options.BatchSize && round < MaxCatchUpRounds)
