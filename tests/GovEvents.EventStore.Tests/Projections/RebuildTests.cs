@@ -1,3 +1,4 @@
+using Xunit.Abstractions;
 using Npgsql;
 using Shouldly;
 using static GovEvents.EventStore.Tests.Projections.ProjectionTestKit;
@@ -5,7 +6,7 @@ using static GovEvents.EventStore.Tests.Projections.ProjectionTestKit;
 namespace GovEvents.EventStore.Tests.Projections;
 
 /// <summary>Rebuilds replay history into shadow tables and swap them in at once.</summary>
-public sealed class RebuildTests(StoreFixture db) : IClassFixture<StoreFixture>
+public sealed class RebuildTests(StoreFixture db, ITestOutputHelper output) : IClassFixture<StoreFixture>
 {
     private PgEventStore Store => db.Store;
     private DateTimeOffset Now => db.Time.GetUtcNow();
@@ -17,7 +18,7 @@ public sealed class RebuildTests(StoreFixture db) : IClassFixture<StoreFixture>
         var options = FastOptions();
         options.BatchSize = 7;            // many small live batches
         options.RebuildBatchSize = 13;    // pages that split streams differently
-        await using var daemon = new ProjectionDaemon(Store, [projection], options);
+        await using var daemon = new ProjectionDaemon(Store, [projection], options, new TestLogger<ProjectionDaemon>(output, ""));
         await daemon.StartAsync(CancellationToken.None);
         await AppendAccountsAsync(12);
         (await daemon.WaitForCaughtUpAsync(TimeSpan.FromSeconds(10), CancellationToken.None)).ShouldBeTrue();
@@ -44,7 +45,7 @@ public sealed class RebuildTests(StoreFixture db) : IClassFixture<StoreFixture>
         var gated = new GatedProjection(new AccountDocuments("docs_gated"));
         var options = FastOptions();
         options.RebuildBatchSize = 10;
-        await using var daemon = new ProjectionDaemon(Store, [gated], options);
+        await using var daemon = new ProjectionDaemon(Store, [gated], options, new TestLogger<ProjectionDaemon>(output, ""));
         await daemon.StartAsync(CancellationToken.None);
         await AppendAccountsAsync(10);
         (await daemon.WaitForCaughtUpAsync(TimeSpan.FromSeconds(10), CancellationToken.None)).ShouldBeTrue();
@@ -81,7 +82,7 @@ public sealed class RebuildTests(StoreFixture db) : IClassFixture<StoreFixture>
         var gated = new GatedProjection(new AccountDocuments("docs_cold"));
         var options = FastOptions();
         options.RebuildBatchSize = 2;   // the tail applied inside the swap spans several pages of one transaction
-        await using var daemon = new ProjectionDaemon(Store, [gated], options);
+        await using var daemon = new ProjectionDaemon(Store, [gated], options, new TestLogger<ProjectionDaemon>(output, ""));
         await AppendAccountsAsync(3);
 
         var rebuild = daemon.RebuildAsync("docs_cold", CancellationToken.None);
@@ -105,7 +106,7 @@ public sealed class RebuildTests(StoreFixture db) : IClassFixture<StoreFixture>
         var options = FastOptions();
         options.DeadLetterProjections.Add("docs_mutable");
         options.RebuildBatchSize = 4;
-        await using var daemon = new ProjectionDaemon(Store, [projection], options);
+        await using var daemon = new ProjectionDaemon(Store, [projection], options, new TestLogger<ProjectionDaemon>(output, ""));
         await daemon.StartAsync(CancellationToken.None);
         var id = NewId();
         await Store.StartStreamAsync(id, "account", [new AccountOpened(id, "Li", Now)]);
@@ -126,7 +127,7 @@ public sealed class RebuildTests(StoreFixture db) : IClassFixture<StoreFixture>
     public async Task A_checkpoint_left_rebuilding_by_a_dead_node_is_taken_back_by_the_leader()
     {
         var projection = new RecordingProjection("orphaned");
-        await using var daemon = new ProjectionDaemon(Store, [projection], FastOptions());
+        await using var daemon = new ProjectionDaemon(Store, [projection], FastOptions(), new TestLogger<ProjectionDaemon>(output, ""));
         await daemon.StartAsync(CancellationToken.None);
         (await daemon.WaitForCaughtUpAsync(TimeSpan.FromSeconds(10), CancellationToken.None)).ShouldBeTrue();
 
@@ -147,7 +148,7 @@ public sealed class RebuildTests(StoreFixture db) : IClassFixture<StoreFixture>
         var gated = new GatedProjection(new AccountDocuments("docs_once"));
         var options = FastOptions();
         options.RebuildBatchSize = 5;
-        await using var daemon = new ProjectionDaemon(Store, [gated], options);
+        await using var daemon = new ProjectionDaemon(Store, [gated], options, new TestLogger<ProjectionDaemon>(output, ""));
         await AppendAccountsAsync(3);
 
         var first = daemon.RebuildAsync("docs_once", CancellationToken.None);
