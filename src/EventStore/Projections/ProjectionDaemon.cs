@@ -213,8 +213,13 @@ public sealed class ProjectionDaemon : IAsyncDisposable
     private static async Task ListenAsync(NpgsqlConnection conn, TimeSpan interval, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
-        for (var left = interval; left > TimeSpan.Zero; left = interval - clock.Elapsed)
+        while (true)
+        {
+            // Whole milliseconds, at least one: Npgsql takes a timeout of 0 as "wait forever".
+            var left = (int)Math.Ceiling((interval - clock.Elapsed).TotalMilliseconds);
+            if (left <= 0) return;
             await conn.WaitAsync(left, ct);
+        }
     }
 
     private void OnNotification(object sender, NpgsqlNotificationEventArgs e) => Wake();
