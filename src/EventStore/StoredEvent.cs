@@ -11,7 +11,31 @@ public sealed record StoredEvent(
     EventMetadata Metadata,
     DateTimeOffset Timestamp,
     ulong TransactionId,
-    byte[] Hash);
+    byte[] Hash)
+{
+    private EventMetadata? _metadata = Metadata;
+    private string? _metadataJson;
+    private EventSerializer? _serializer;
+
+    public EventMetadata Metadata
+    {
+        get => _metadata ??= _serializer!.Deserialize<EventMetadata>(_metadataJson!) ?? EventMetadata.System;
+        init => _metadata = value;
+    }
+
+    /// <summary>
+    /// An event whose metadata is parsed on first use: the projection daemon reads history in bulk,
+    /// and most projections never look at who did what.
+    /// </summary>
+    internal static StoredEvent WithLazyMetadata(
+        long sequence, Guid id, string streamId, int version, string type, object data, string metadataJson,
+        EventSerializer serializer, DateTimeOffset timestamp, ulong transactionId, byte[] hash) =>
+        new(sequence, id, streamId, version, type, data, null!, timestamp, transactionId, hash)
+        {
+            _metadataJson = metadataJson,
+            _serializer = serializer,
+        };
+}
 
 /// <summary>An event to append, with optional per-event metadata overriding the ambient context.</summary>
 public sealed record EventToAppend(object Data, EventMetadata? Metadata = null, Guid? Id = null);

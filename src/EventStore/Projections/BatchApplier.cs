@@ -33,11 +33,11 @@ internal sealed class BatchApplier(
 
     public async Task<BatchResult> ApplyAsync(
         NpgsqlConnection conn, IReadOnlyList<StoredEvent> events, FeedPosition from,
-        Func<string, string> tables, BatchPrelude prelude, CancellationToken ct)
+        Func<string, string> tables, BatchPrelude prelude, RebuildScope? rebuild, CancellationToken ct)
     {
         try
         {
-            return await CommitAsync(conn, events, from, tables, prelude, null, ct)
+            return await CommitAsync(conn, events, from, tables, prelude, rebuild, null, ct)
                 ? new BatchResult(BatchEnd.Done, FeedPosition.Of(events[^1]), events.Count)
                 : new BatchResult(BatchEnd.Superseded, from, 0);
         }
@@ -55,7 +55,7 @@ internal sealed class BatchApplier(
             {
                 try
                 {
-                    if (!await CommitAsync(conn, [e], at, tables, prelude, null, ct))
+                    if (!await CommitAsync(conn, [e], at, tables, prelude, rebuild, null, ct))
                         return new BatchResult(BatchEnd.Superseded, at, processed);
                     break;
                 }
@@ -74,7 +74,7 @@ internal sealed class BatchApplier(
                     }
                     logger.LogError(ex.InnerException, "Projection {Projection} dead-letters event {Sequence} ({Type} in {Stream}) after {Attempts} attempts",
                         projection.Name, e.Sequence, e.Type, e.StreamId, attempt + 1);
-                    if (!await CommitAsync(conn, [e], at, tables, prelude, error, ct))
+                    if (!await CommitAsync(conn, [e], at, tables, prelude, rebuild, error, ct))
                         return new BatchResult(BatchEnd.Superseded, at, processed);
                     break;
                 }
@@ -88,8 +88,9 @@ internal sealed class BatchApplier(
     /// <summary>One transaction: the prelude, then the projection (or, for a poison event, its dead letter).</summary>
     private async Task<bool> CommitAsync(
         NpgsqlConnection conn, IReadOnlyList<StoredEvent> events, FeedPosition from,
-        Func<string, string> tables, BatchPrelude prelude, string? deadLetterError, CancellationToken ct)
+        Func<string, string> tables, BatchPrelude prelude, RebuildScope? rebuild, string? deadLetterError, CancellationToken ct)
     {
+        ProjectionContext? context = null;
         await using var tx = await conn.BeginTransactionAsync(ct);
         if (!await prelude(conn, tx, from, events, ct)) return false;   // disposing rolls back
         if (deadLetterError is not null)
@@ -98,7 +99,7 @@ internal sealed class BatchApplier(
         }
         else
         {
-            var context = new ProjectionContext(conn, tx, storage.Store.Schema, storage.Store.Serializer, tables);
+            context = new ProjectionContext(conn, tx, storage.Store.Schema, storage.Store.Serializer, tables) { Rebuild = rebuild };
             try
             {
                 await projection.ApplyAsync(events, context, ct);
@@ -109,6 +110,7 @@ internal sealed class BatchApplier(
             }
         }
         await tx.CommitAsync(ct);
+        context?.RaiseCommitted();
         return true;
     }
 

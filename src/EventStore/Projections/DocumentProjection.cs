@@ -41,24 +41,32 @@ public abstract class DocumentProjection<TDoc> : IProjection where TDoc : class
         if (byKey.Count == 0) return;
 
         var table = context.Table(Name);
-        var keys = byKey.Keys.ToArray();
-        var stored = new Dictionary<string, (string Json, long LastSeq)>(keys.Length, StringComparer.Ordinal);
-        await using (var load = context.Command($"select id, data::text, last_seq from {table} where id = any($1)"))
+        var cache = RebuildCache.For(context, Name);
+        var current = new Dictionary<string, (TDoc? Doc, long LastSeq, bool Exists)>(byKey.Count, StringComparer.Ordinal);
+        var missing = new List<string>(byKey.Count);
+        foreach (var key in byKey.Keys)
         {
-            load.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = keys, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-            await using var r = await load.ExecuteReaderAsync(ct);
-            while (await r.ReadAsync(ct)) stored[r.GetString(0)] = (r.GetString(1), r.GetInt64(2));
+            if (cache is not null && cache.TryGet(key, out var known)) current[key] = known;
+            else missing.Add(key);
+        }
+        if (missing.Count > 0)
+        {
+            await using var load = context.Command($"select id, data::text, last_seq from {table} where id = any($1)");
+            load.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = missing.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+            await using (var r = await load.ExecuteReaderAsync(ct))
+                while (await r.ReadAsync(ct))
+                    current[r.GetString(0)] = (context.Serializer.Deserialize<TDoc>(r.GetString(1)), r.GetInt64(2), true);
+            foreach (var key in missing) current.TryAdd(key, (null, 0, false));
         }
 
-        var upsertIds = new List<string>(keys.Length);
-        var upsertData = new List<string>(keys.Length);
-        var upsertSeqs = new List<long>(keys.Length);
+        var upsertIds = new List<string>(byKey.Count);
+        var upsertData = new List<string>(byKey.Count);
+        var upsertSeqs = new List<long>(byKey.Count);
+        var upsertDocs = cache is null ? null : new List<TDoc>(byKey.Count);
         var deletes = new List<string>();
         foreach (var (key, list) in byKey)
         {
-            var exists = stored.TryGetValue(key, out var row);
-            var doc = exists ? context.Serializer.Deserialize<TDoc>(row.Json) : null;
-            var lastSeq = exists ? row.LastSeq : 0L;
+            var (doc, lastSeq, exists) = current[key];
             var changed = false;
             foreach (var e in list)
             {
@@ -76,6 +84,7 @@ public abstract class DocumentProjection<TDoc> : IProjection where TDoc : class
             upsertIds.Add(key);
             upsertData.Add(context.Serializer.Serialize(doc));
             upsertSeqs.Add(lastSeq);
+            upsertDocs?.Add(doc);
         }
 
         await using var write = new NpgsqlBatch(context.Connection, context.Transaction);
@@ -99,6 +108,82 @@ public abstract class DocumentProjection<TDoc> : IProjection where TDoc : class
                 Parameters = { new NpgsqlParameter<string[]> { TypedValue = deletes.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text } },
             });
         if (write.BatchCommands.Count > 0) await write.ExecuteNonQueryAsync(ct);
+
+        cache?.Written(upsertIds, upsertDocs!, upsertSeqs, deletes);
+    }
+
+    /// <summary>
+    /// During a rebuild, the documents written so far, so that a page needs no load query: the shadow
+    /// table started empty and only this projection writes it, so what is not here is not there.
+    /// Writes of the open transaction are kept apart and merged once it has committed; a transaction
+    /// that used the cache and never reported its commit (it rolled back, perhaps after Apply changed
+    /// documents in place) empties the cache, and from then on documents it lacks are loaded. Bounded: past
+    /// <see cref="Capacity"/> documents it is emptied the same way.
+    /// </summary>
+    private sealed class RebuildCache
+    {
+        private const int Capacity = 200_000;
+        private readonly Dictionary<string, (TDoc Doc, long LastSeq)> _committed = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, (TDoc? Doc, long LastSeq)> _open = new(StringComparer.Ordinal);
+        private ProjectionContext? _openContext;
+        private bool _complete = true;
+
+        public static RebuildCache? For(ProjectionContext context, string name)
+        {
+            if (context.Rebuild is not { } scope) return null;
+            var key = "document-projection:" + name;
+            if (!scope.Items.TryGetValue(key, out var item)) scope.Items[key] = item = new RebuildCache();
+            var cache = (RebuildCache)item;
+            if (ReferenceEquals(cache._openContext, context)) return cache;   // a further batch in the same transaction
+            // A transaction that used the cache and never committed may have left documents changed in place.
+            if (cache._openContext is not null) cache.Forget();
+            cache._openContext = context;
+            context.OnCommitted(cache.Committed);
+            return cache;
+        }
+
+        /// <summary>True when the cache knows the document's state (absent included).</summary>
+        public bool TryGet(string key, out (TDoc? Doc, long LastSeq, bool Exists) state)
+        {
+            if (_open.TryGetValue(key, out var open))
+                state = (open.Doc, open.LastSeq, open.Doc is not null);
+            else if (_committed.TryGetValue(key, out var done))
+                state = (done.Doc, done.LastSeq, true);
+            else if (_complete)
+                state = (null, 0, false);
+            else
+            {
+                state = default;
+                return false;
+            }
+            return true;
+        }
+
+        public void Written(List<string> ids, List<TDoc> docs, List<long> seqs, List<string> deleted)
+        {
+            for (var i = 0; i < ids.Count; i++) _open[ids[i]] = (docs[i], seqs[i]);
+            foreach (var id in deleted) _open[id] = (null, 0);
+        }
+
+        private void Committed()
+        {
+            foreach (var (id, (doc, seq)) in _open)
+            {
+                if (doc is null) _committed.Remove(id);
+                else _committed[id] = (doc, seq);
+            }
+            _open.Clear();
+            _openContext = null;
+            if (_committed.Count > Capacity) Forget();
+        }
+
+        private void Forget()
+        {
+            _committed.Clear();
+            _open.Clear();
+            _openContext = null;
+            _complete = false;
+        }
     }
 
     /// <summary>Reads one document of the projection's live table; null when there is none.</summary>

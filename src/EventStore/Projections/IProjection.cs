@@ -48,4 +48,32 @@ public sealed class ProjectionContext(
 
     /// <summary>Qualified name of the live table: "{schema}.{logicalName}".</summary>
     public static string LiveTable(string schema, string logicalName) => $"{schema}.{logicalName}";
+
+    /// <summary>
+    /// Set while a rebuild replays history: the projection is then the only writer of its (shadow)
+    /// tables, which started empty, and may keep what it wrote in memory across the rebuild's batches.
+    /// </summary>
+    public RebuildScope? Rebuild { get; init; }
+
+    private List<Action>? _onCommitted;
+
+    /// <summary>
+    /// Runs <paramref name="action"/> once the daemon has committed this context's transaction; never
+    /// when it rolls back (and not for inline projections). For memory that must match what is stored.
+    /// </summary>
+    public void OnCommitted(Action action) => (_onCommitted ??= []).Add(action);
+
+    internal void RaiseCommitted()
+    {
+        if (_onCommitted is null) return;
+        foreach (var action in _onCommitted) action();
+        _onCommitted = null;
+    }
+}
+
+/// <summary>Memory that lives for one rebuild, shared by all of its transactions.</summary>
+public sealed class RebuildScope
+{
+    /// <summary>Per-projection state, keyed by whatever the projection chooses (its name, typically).</summary>
+    public Dictionary<string, object> Items { get; } = new(StringComparer.Ordinal);
 }

@@ -164,6 +164,7 @@ public sealed class ProjectionDaemon : IAsyncDisposable
             try
             {
                 conn = await _store.DataSource.OpenConnectionAsync(stop);
+                _logger.LogDebug("The projection daemon opened its leadership connection (backend {Pid})", conn.ProcessID);
                 conn.Notification += OnNotification;
                 await using (var listen = new NpgsqlCommand($"listen \"{_store.Notifier.Channel}\"", conn))
                     await listen.ExecuteNonQueryAsync(stop);
@@ -212,8 +213,13 @@ public sealed class ProjectionDaemon : IAsyncDisposable
     private static async Task ListenAsync(NpgsqlConnection conn, TimeSpan interval, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
-        for (var left = interval; left > TimeSpan.Zero; left = interval - clock.Elapsed)
+        while (true)
+        {
+            // Whole milliseconds, at least one: Npgsql takes a timeout of 0 as "wait forever".
+            var left = (int)Math.Ceiling((interval - clock.Elapsed).TotalMilliseconds);
+            if (left <= 0) return;
             await conn.WaitAsync(left, ct);
+        }
     }
 
     private void OnNotification(object sender, NpgsqlNotificationEventArgs e) => Wake();
@@ -251,6 +257,7 @@ public sealed class ProjectionDaemon : IAsyncDisposable
     private async Task RunLoopAsync(ProjectionRunner runner, CancellationToken ct)
     {
         var failures = 0;
+        var previous = RunOutcome.Idle;
         while (!ct.IsCancellationRequested)
         {
             // Taken before the batch, so a signal that arrives while it runs is not lost.
@@ -274,6 +281,9 @@ public sealed class ProjectionDaemon : IAsyncDisposable
                 await Task.Delay(backoff < MaxErrorBackoff ? backoff : MaxErrorBackoff, ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 continue;
             }
+            if (outcome == RunOutcome.Blocked && previous != RunOutcome.Blocked)
+                _logger.LogDebug("Projection {Projection} waits for an older transaction still in flight", runner.Name);
+            previous = outcome;
             if (outcome == RunOutcome.More) continue;
             var pause = outcome == RunOutcome.Blocked && BlockedRetry < _options.PollInterval ? BlockedRetry : _options.PollInterval;
             await WaitAnyAsync(wake, appended, pause, ct);

@@ -19,6 +19,7 @@ internal sealed class ProjectionRebuilder(ProjectionRunner runner, ProjectionSto
     private readonly string _name = runner.Name;
     private readonly ProjectionNames _names = runner.Names;
     private readonly Func<string, string> _shadow = runner.Names.ShadowResolver();
+    private readonly RebuildScope _scope = new();
 
     public async Task RebuildAsync(CancellationToken ct)
     {
@@ -43,6 +44,7 @@ internal sealed class ProjectionRebuilder(ProjectionRunner runner, ProjectionSto
             for (var round = 0; ; round++)
             {
                 (at, done) = await ReplayAsync(conn, at, horizon, done, ct);
+                logger.LogDebug("Projection {Projection} replayed {Done} events into its shadow tables (round {Round})", _name, done, round);
                 var next = await storage.HorizonAsync(conn, ct);
                 var remaining = await storage.CountAsync(conn, at, next, ct);
                 if (remaining > options.BatchSize && round < MaxCatchUpRounds)
@@ -103,7 +105,7 @@ internal sealed class ProjectionRebuilder(ProjectionRunner runner, ProjectionSto
         {
             await foreach (var page in pages.Reader.ReadAllAsync(ct))
             {
-                var result = await runner.Applier.ApplyAsync(conn, page, from, _shadow, CountDone, ct);
+                var result = await runner.Applier.ApplyAsync(conn, page, from, _shadow, CountDone, _scope, ct);
                 from = result.Position;
                 done += result.Processed;
                 if (result.End == BatchEnd.Poisoned)
@@ -153,7 +155,7 @@ internal sealed class ProjectionRebuilder(ProjectionRunner runner, ProjectionSto
         await using var tx = await conn.BeginTransactionAsync(ct);
         await storage.LockCheckpointAsync(conn, tx, _name, ct);
         var horizon = await storage.HorizonAsync(conn, ct, tx);
-        var context = new ProjectionContext(conn, tx, storage.Store.Schema, storage.Store.Serializer, _shadow);
+        var context = new ProjectionContext(conn, tx, storage.Store.Schema, storage.Store.Serializer, _shadow) { Rebuild = _scope };
         while (true)
         {
             var page = await storage.ReadPageAsync(conn, at, horizon, options.RebuildBatchSize, ct, tx);
@@ -176,6 +178,7 @@ internal sealed class ProjectionRebuilder(ProjectionRunner runner, ProjectionSto
         await ProjectionTables.SwapAsync(conn, tx, _names, ct);
         await storage.FinishRebuildAsync(conn, tx, _name, at, done, ct);
         await tx.CommitAsync(ct);
+        context.RaiseCommitted();
         return (true, horizon, done);
     }
 }

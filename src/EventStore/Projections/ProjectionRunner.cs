@@ -56,7 +56,7 @@ internal sealed class ProjectionRunner
             return checkpoint.Status == ProjectionStorage.Running && checkpoint.Blocked ? RunOutcome.Blocked : RunOutcome.Idle;
         }
 
-        var result = await _applier.ApplyAsync(conn, events, checkpoint.Position, _liveTables, AdvanceCheckpoint, ct);
+        var result = await _applier.ApplyAsync(conn, events, checkpoint.Position, _liveTables, AdvanceCheckpoint, null, ct);
         if (result.Processed > 0) progressed();
         if (result.End == BatchEnd.Poisoned)
         {

@@ -19,10 +19,27 @@ internal sealed class ProjectionStorage(PgEventStore store)
 
     private const string Columns = "e.seq, e.id, e.stream_id, e.version, e.type, e.data, e.metadata, e.\"timestamp\", e.tx_id, e.hash";
 
-    // Only transactions below the snapshot's xmin: they have all committed or rolled back, so the
-    // feed below it is final. An in-flight transaction holds the horizon back; a rolled-back one
-    // simply leaves nothing behind.
-    private const string Horizon = "pg_snapshot_xmin(pg_current_snapshot())";
+    // The horizon: every transaction below it has committed or rolled back, so the feed below it is
+    // final. An in-flight transaction holds it back; a rolled-back one simply leaves nothing behind.
+    // It is pg_snapshot_xmin(pg_current_snapshot()), except that transaction ids are cluster-wide:
+    // a transaction proven to run in another database (it holds a relation lock there) cannot write
+    // our events, so it does not hold our projections back. A transaction that cannot be placed
+    // (no relation lock, or already ended) still counts: the rule only ever errs towards waiting.
+    // Evaluated in the reading statement, so it describes that statement's own snapshot.
+    private const string Horizon = """
+        (with s as (select pg_current_snapshot() as snap),
+              l as materialized (select locktype, transactionid, pid, database from pg_locks where locktype in ('transactionid', 'relation')),
+              elsewhere as (
+                  select t.transactionid from l t
+                   where t.locktype = 'transactionid'
+                     and exists (select 1 from l r where r.pid = t.pid and r.locktype = 'relation' and r.database <> 0
+                                    and r.database <> (select oid from pg_database where datname = current_database())))
+         select case when pg_snapshot_xmin(s.snap) = pg_snapshot_xmax(s.snap) then pg_snapshot_xmax(s.snap)
+                     else coalesce((select min(x) from pg_snapshot_xip(s.snap) x where xid(x) not in (select transactionid from elsewhere)),
+                                   pg_snapshot_xmax(s.snap))
+                end
+           from s)
+        """;
 
     private readonly string _schema = store.Schema;
 
@@ -67,6 +84,8 @@ internal sealed class ProjectionStorage(PgEventStore store)
                     """) { Parameters = { Text(name), Int(limit) } },
             },
         };
+        // Polled often and costly to plan (the horizon): prepared once per physical connection.
+        await batch.PrepareAsync(ct);
         await using var r = await batch.ExecuteReaderAsync(ct);
         Checkpoint? checkpoint = null;
         if (await r.ReadAsync(ct))
@@ -76,12 +95,21 @@ internal sealed class ProjectionStorage(PgEventStore store)
         FeedPosition? from = null;
         while (await r.ReadAsync(ct))
         {
-            events.Add(store.ReadEvent(r));
+            events.Add(ReadEvent(r));
             from ??= new FeedPosition(r.GetFieldValue<ulong>(10), r.GetInt64(11));
         }
         // The events were read under their own snapshot: the checkpoint they follow is the one to advance from.
         if (from is { } f && checkpoint is not null) checkpoint = checkpoint with { Position = f, Status = Running };
         return (checkpoint, events);
+    }
+
+    /// <summary>Columns as <see cref="Columns"/>; the metadata is parsed only if a projection asks for it.</summary>
+    private StoredEvent ReadEvent(NpgsqlDataReader r)
+    {
+        var (alias, data) = store.Serializer.DeserializeEvent(r.GetString(4), r.GetString(5));
+        return StoredEvent.WithLazyMetadata(
+            r.GetInt64(0), r.GetGuid(1), r.GetString(2), r.GetInt32(3), alias, data, r.GetString(6), store.Serializer,
+            r.GetFieldValue<DateTimeOffset>(7), r.GetFieldValue<ulong>(8), r.GetFieldValue<byte[]>(9));
     }
 
     /// <summary>Events after <paramref name="from"/> and below <paramref name="horizon"/>, in feed order.</summary>
@@ -99,7 +127,7 @@ internal sealed class ProjectionStorage(PgEventStore store)
         cmd.Parameters.Add(Int(limit));
         var list = new List<StoredEvent>(Math.Min(limit, 16_384));
         await using var r = await cmd.ExecuteReaderAsync(ct);
-        while (await r.ReadAsync(ct)) list.Add(store.ReadEvent(r));
+        while (await r.ReadAsync(ct)) list.Add(ReadEvent(r));
         return list;
     }
 

@@ -1,9 +1,10 @@
+using Xunit.Abstractions;
 using Shouldly;
 using static GovEvents.EventStore.Tests.Projections.ProjectionTestKit;
 
 namespace GovEvents.EventStore.Tests.Projections;
 
-public sealed class DocumentProjectionTests(StoreFixture db) : IClassFixture<StoreFixture>
+public sealed class DocumentProjectionTests(StoreFixture db, ITestOutputHelper output) : IClassFixture<StoreFixture>
 {
     private PgEventStore Store => db.Store;
     private DateTimeOffset Now => db.Time.GetUtcNow();
@@ -12,7 +13,7 @@ public sealed class DocumentProjectionTests(StoreFixture db) : IClassFixture<Sto
     public async Task Documents_are_folded_per_stream_and_deleted_when_apply_returns_null()
     {
         var projection = new AccountDocuments("docs_fold");
-        await using var daemon = new ProjectionDaemon(Store, [projection], FastOptions());
+        await using var daemon = new ProjectionDaemon(Store, [projection], FastOptions(), new TestLogger<ProjectionDaemon>(output, ""));
         await daemon.StartAsync(CancellationToken.None);
         var kept = NewId();
         var emptied = NewId();
@@ -36,7 +37,7 @@ public sealed class DocumentProjectionTests(StoreFixture db) : IClassFixture<Sto
     public async Task Applying_events_a_second_time_changes_nothing()
     {
         var projection = new AccountDocuments("docs_replay");
-        await using var daemon = new ProjectionDaemon(Store, [projection], FastOptions());
+        await using var daemon = new ProjectionDaemon(Store, [projection], FastOptions(), new TestLogger<ProjectionDaemon>(output, ""));
         await daemon.EnsureTablesAsync(CancellationToken.None);
         var id = NewId();
         var appended = await Store.StartStreamAsync(id, "account", [new AccountOpened(id, "Li", Now), new MoneyDeposited(id, 3, Now)]);
@@ -52,7 +53,7 @@ public sealed class DocumentProjectionTests(StoreFixture db) : IClassFixture<Sto
     public async Task Ensuring_tables_twice_is_harmless_and_keeps_their_rows()
     {
         var projection = new AccountDocuments("docs_ensure");
-        await using var daemon = new ProjectionDaemon(Store, [projection], FastOptions());
+        await using var daemon = new ProjectionDaemon(Store, [projection], FastOptions(), new TestLogger<ProjectionDaemon>(output, ""));
         await daemon.EnsureTablesAsync(CancellationToken.None);
         var id = NewId();
         var appended = await Store.StartStreamAsync(id, "account", [new AccountOpened(id, "Li", Now)]);

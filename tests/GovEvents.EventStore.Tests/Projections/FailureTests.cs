@@ -1,3 +1,4 @@
+using Xunit.Abstractions;
 using Npgsql;
 using Shouldly;
 using static GovEvents.EventStore.Tests.Projections.ProjectionTestKit;
@@ -5,7 +6,7 @@ using static GovEvents.EventStore.Tests.Projections.ProjectionTestKit;
 namespace GovEvents.EventStore.Tests.Projections;
 
 /// <summary>A failing event is retried, then stops the projection there or goes to dead letters: never skipped silently.</summary>
-public sealed class FailureTests(StoreFixture db) : IClassFixture<StoreFixture>
+public sealed class FailureTests(StoreFixture db, ITestOutputHelper output) : IClassFixture<StoreFixture>
 {
     private PgEventStore Store => db.Store;
     private DateTimeOffset Now => db.Time.GetUtcNow();
@@ -17,7 +18,7 @@ public sealed class FailureTests(StoreFixture db) : IClassFixture<StoreFixture>
         var (before, poison, after) = await AppendAroundPoisonAsync();
         projection.Poison = e => e.Sequence == poison;
         var options = FastOptions();
-        await using var daemon = new ProjectionDaemon(Store, [projection], options);
+        await using var daemon = new ProjectionDaemon(Store, [projection], options, new TestLogger<ProjectionDaemon>(output, ""));
         await daemon.StartAsync(CancellationToken.None);
 
         var status = await EventuallyAsync(async () => (await daemon.StatusAsync(CancellationToken.None)).Single(), s => s.Status == "faulted");
@@ -56,7 +57,7 @@ public sealed class FailureTests(StoreFixture db) : IClassFixture<StoreFixture>
         projection.Poison = e => e.Sequence == poison;
         var options = FastOptions();
         options.DeadLetterProjections.Add("dead_lettered");
-        await using var daemon = new ProjectionDaemon(Store, [projection], options);
+        await using var daemon = new ProjectionDaemon(Store, [projection], options, new TestLogger<ProjectionDaemon>(output, ""));
         await daemon.StartAsync(CancellationToken.None);
 
         (await daemon.WaitForCaughtUpAsync(TimeSpan.FromSeconds(10), CancellationToken.None)).ShouldBeTrue();
@@ -84,7 +85,7 @@ public sealed class FailureTests(StoreFixture db) : IClassFixture<StoreFixture>
         var projection = new RecordingProjection("rebuilt_after_fault");
         var (_, poison, after) = await AppendAroundPoisonAsync();
         projection.Poison = e => e.Sequence == poison;
-        await using var daemon = new ProjectionDaemon(Store, [projection], FastOptions());
+        await using var daemon = new ProjectionDaemon(Store, [projection], FastOptions(), new TestLogger<ProjectionDaemon>(output, ""));
         await daemon.StartAsync(CancellationToken.None);
         await EventuallyAsync(async () => (await daemon.StatusAsync(CancellationToken.None)).Single(), s => s.Status == "faulted");
 
@@ -105,7 +106,7 @@ public sealed class FailureTests(StoreFixture db) : IClassFixture<StoreFixture>
     public async Task A_rebuild_that_meets_a_poison_event_faults_and_leaves_the_live_table_as_it_was()
     {
         var projection = new RecordingProjection("rebuild_poisoned");
-        await using var daemon = new ProjectionDaemon(Store, [projection], FastOptions());
+        await using var daemon = new ProjectionDaemon(Store, [projection], FastOptions(), new TestLogger<ProjectionDaemon>(output, ""));
         var (_, poison, _) = await AppendAroundPoisonAsync();
         await daemon.StartAsync(CancellationToken.None);
         (await daemon.WaitForCaughtUpAsync(TimeSpan.FromSeconds(10), CancellationToken.None)).ShouldBeTrue();

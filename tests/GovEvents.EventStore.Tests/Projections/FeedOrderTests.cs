@@ -1,10 +1,11 @@
+using Xunit.Abstractions;
 using Shouldly;
 using static GovEvents.EventStore.Tests.Projections.ProjectionTestKit;
 
 namespace GovEvents.EventStore.Tests.Projections;
 
 /// <summary>The daemon reads only finished transactions, in (transaction id, sequence) order.</summary>
-public sealed class FeedOrderTests(StoreFixture db) : IClassFixture<StoreFixture>
+public sealed class FeedOrderTests(StoreFixture db, ITestOutputHelper output) : IClassFixture<StoreFixture>
 {
     private PgEventStore Store => db.Store;
     private DateTimeOffset Now => db.Time.GetUtcNow();
@@ -13,7 +14,7 @@ public sealed class FeedOrderTests(StoreFixture db) : IClassFixture<StoreFixture
     public async Task A_transaction_that_commits_after_later_ones_is_still_projected()
     {
         var projection = new RecordingProjection("late_commit");
-        await using var daemon = new ProjectionDaemon(Store, [projection], FastOptions());
+        await using var daemon = new ProjectionDaemon(Store, [projection], FastOptions(), new TestLogger<ProjectionDaemon>(output, ""));
         await daemon.StartAsync(CancellationToken.None);
         var early = NewId();
         var later = NewId();
@@ -41,7 +42,7 @@ public sealed class FeedOrderTests(StoreFixture db) : IClassFixture<StoreFixture
     public async Task A_rolled_back_transaction_stalls_nothing()
     {
         var projection = new RecordingProjection("rolled_back");
-        await using var daemon = new ProjectionDaemon(Store, [projection], FastOptions());
+        await using var daemon = new ProjectionDaemon(Store, [projection], FastOptions(), new TestLogger<ProjectionDaemon>(output, ""));
         await daemon.StartAsync(CancellationToken.None);
         var doomed = NewId();
         var kept = NewId();
@@ -61,10 +62,31 @@ public sealed class FeedOrderTests(StoreFixture db) : IClassFixture<StoreFixture
     }
 
     [Fact]
+    public async Task A_transaction_open_in_another_database_does_not_hold_projections_back()
+    {
+        var projection = new RecordingProjection("other_database");
+        await using var daemon = new ProjectionDaemon(Store, [projection], FastOptions(), new TestLogger<ProjectionDaemon>(output));
+        await daemon.StartAsync(CancellationToken.None);
+
+        // A writing transaction in the server's "postgres" database: its id is below ours, yet it can never write our events.
+        await using var elsewhere = new Npgsql.NpgsqlConnection(Testing.TestDatabase.AdminConnectionString);
+        await elsewhere.OpenAsync();
+        await using var foreignTx = await elsewhere.BeginTransactionAsync();
+        await using (var cmd = new Npgsql.NpgsqlCommand("create temporary table held_open (x int) on commit drop; insert into held_open values (1)", elsewhere, foreignTx))
+            await cmd.ExecuteNonQueryAsync();
+
+        var id = NewId();
+        await Store.StartStreamAsync(id, "account", [new AccountOpened(id, "Li", Now)]);
+        (await daemon.WaitForCaughtUpAsync(TimeSpan.FromSeconds(10), CancellationToken.None)).ShouldBeTrue();
+        (await RecordingProjection.RowsAsync(Store.DataSource, Store.Schema, projection.Name)).Count(r => r.StreamId == id).ShouldBe(1);
+        await foreignTx.RollbackAsync();
+    }
+
+    [Fact]
     public async Task Caught_up_is_false_until_a_daemon_has_processed_the_head_and_true_after()
     {
         var projection = new RecordingProjection("caught_up");
-        await using var daemon = new ProjectionDaemon(Store, [projection], FastOptions());
+        await using var daemon = new ProjectionDaemon(Store, [projection], FastOptions(), new TestLogger<ProjectionDaemon>(output, ""));
         var id = NewId();
         await Store.StartStreamAsync(id, "account", [new AccountOpened(id, "Li", Now), new MoneyDeposited(id, 5, Now)]);
 
@@ -80,7 +102,7 @@ public sealed class FeedOrderTests(StoreFixture db) : IClassFixture<StoreFixture
     public async Task Status_reports_position_and_the_lag_of_unprocessed_events()
     {
         var projection = new RecordingProjection("lagging");
-        await using var daemon = new ProjectionDaemon(Store, [projection], FastOptions());
+        await using var daemon = new ProjectionDaemon(Store, [projection], FastOptions(), new TestLogger<ProjectionDaemon>(output, ""));
         var id = NewId();
         await Store.StartStreamAsync(id, "account", [new AccountOpened(id, "Li", Now), new MoneyDeposited(id, 1, Now), new MoneyDeposited(id, 2, Now)]);
         var total = await ScalarAsync(Store.DataSource, $"select count(*) from {Store.Schema}.events");
@@ -103,7 +125,7 @@ public sealed class FeedOrderTests(StoreFixture db) : IClassFixture<StoreFixture
         var projection = new RecordingProjection("woken");
         var options = FastOptions();
         options.PollInterval = TimeSpan.FromMinutes(5);
-        await using var daemon = new ProjectionDaemon(Store, [projection], options);
+        await using var daemon = new ProjectionDaemon(Store, [projection], options, new TestLogger<ProjectionDaemon>(output, ""));
         await daemon.StartAsync(CancellationToken.None);
         await EventuallyAsync(() => Task.FromResult(daemon.LeadingProjections.Count), n => n == 1);
         (await daemon.WaitForCaughtUpAsync(TimeSpan.FromSeconds(10), CancellationToken.None)).ShouldBeTrue();
@@ -119,7 +141,7 @@ public sealed class FeedOrderTests(StoreFixture db) : IClassFixture<StoreFixture
         var projection = new RecordingProjection("notified");
         var options = FastOptions();
         options.PollInterval = TimeSpan.FromMinutes(5);
-        await using var daemon = new ProjectionDaemon(Store, [projection], options);
+        await using var daemon = new ProjectionDaemon(Store, [projection], options, new TestLogger<ProjectionDaemon>(output, ""));
         await daemon.StartAsync(CancellationToken.None);
         await EventuallyAsync(() => Task.FromResult(daemon.LeadingProjections.Count), n => n == 1);
         (await daemon.WaitForCaughtUpAsync(TimeSpan.FromSeconds(10), CancellationToken.None)).ShouldBeTrue();

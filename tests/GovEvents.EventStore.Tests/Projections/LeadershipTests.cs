@@ -1,10 +1,11 @@
+using Xunit.Abstractions;
 using Shouldly;
 using static GovEvents.EventStore.Tests.Projections.ProjectionTestKit;
 
 namespace GovEvents.EventStore.Tests.Projections;
 
 /// <summary>Several processes share a database: each projection runs on exactly one of them.</summary>
-public sealed class LeadershipTests(StoreFixture db) : IClassFixture<StoreFixture>
+public sealed class LeadershipTests(StoreFixture db, ITestOutputHelper output) : IClassFixture<StoreFixture>
 {
     private DateTimeOffset Now => db.Time.GetUtcNow();
 
@@ -14,8 +15,8 @@ public sealed class LeadershipTests(StoreFixture db) : IClassFixture<StoreFixtur
         // Two "nodes": their own store (data source, notifier) and their own daemon.
         await using var storeA = new PgEventStore(db.NewOptions(), db.Time);
         await using var storeB = new PgEventStore(db.NewOptions(), db.Time);
-        var daemonA = new ProjectionDaemon(storeA, [new RecordingProjection("who_ran", "a")], FastOptions());
-        var daemonB = new ProjectionDaemon(storeB, [new RecordingProjection("who_ran", "b")], FastOptions());
+        var daemonA = new ProjectionDaemon(storeA, [new RecordingProjection("who_ran", "a")], FastOptions(), new TestLogger<ProjectionDaemon>(output, "a"));
+        var daemonB = new ProjectionDaemon(storeB, [new RecordingProjection("who_ran", "b")], FastOptions(), new TestLogger<ProjectionDaemon>(output, "b"));
         await using var _ = daemonB;
         try
         {

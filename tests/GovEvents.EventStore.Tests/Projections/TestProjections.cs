@@ -57,6 +57,33 @@ public sealed class AccountDocuments(string name = "account_docs") : DocumentPro
     };
 }
 
+/// <summary>A mutable document that Apply changes in place, and that throws on a deposit of 666 (after changing it).</summary>
+public sealed class MutableAccount
+{
+    public string Id { get; set; } = "";
+    public decimal Balance { get; set; }
+    public int Deposits { get; set; }
+}
+
+public sealed class MutableAccounts(string name) : DocumentProjection<MutableAccount>(name)
+{
+    protected override MutableAccount? Apply(MutableAccount? current, StoredEvent e)
+    {
+        switch (e.Data)
+        {
+            case AccountOpened o:
+                return new MutableAccount { Id = o.AccountId };
+            case MoneyDeposited d when current is not null:
+                current.Balance += d.Amount;
+                current.Deposits++;
+                if (d.Amount == 666) throw new InvalidOperationException("the devil's deposit");
+                return current;
+            default:
+                return current;
+        }
+    }
+}
+
 /// <summary>
 /// Wraps a projection so a test can hold a rebuild between pages: while writing to shadow tables,
 /// every page after the first waits for <see cref="Release"/>.
