@@ -36,4 +36,26 @@ public sealed class StreamOrderTests(StoreFixture db) : IClassFixture<StoreFixtu
         feed.Select(e => e.Version).ShouldBe([1, 2, 3]);
         feed.Select(e => e.TransactionId).ShouldBeInOrder();
     }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task The_order_guard_holds_for_a_stream_started_in_one_statement_and_for_single_and_multi_event_appends(int events)
+    {
+        var id = NewId();
+        var other = NewId();
+
+        await using var conn = await Store.DataSource.OpenConnectionAsync();
+        await using var old = await conn.BeginTransactionAsync();
+        await Store.AppendAsync([StreamAppend.Start(other, "account", new AccountOpened(other, "Wang", Now))], conn, old);
+
+        // A younger transaction starts the stream (the new-stream fast path) and commits.
+        await Store.StartStreamAsync(id, "account", [new AccountOpened(id, "Li", Now)]);
+
+        var deposits = Enumerable.Range(1, events).Select(i => (object)new MoneyDeposited(id, i, Now)).ToArray();
+        await Should.ThrowAsync<ConcurrencyException>(() =>
+            Store.AppendAsync([StreamAppend.To(id, "account", 1, deposits)], conn, old));
+        await old.RollbackAsync();
+        (await Store.FetchStreamStateAsync(id))!.Version.ShouldBe(1);
+    }
 }
