@@ -13,7 +13,7 @@ public sealed record BenchOptions
     public int[] Writers { get; init; } = [1, 16];
     public int RebuildEvents { get; init; } = 200_000;
     public int RebuildRounds { get; init; } = 3;
-    public int RebuildPage { get; init; } = 1_000;
+    public int RebuildPage { get; init; } = 5_000;
     public string? Out { get; init; }
     public bool Keep { get; init; }
     /// <summary>Raw baselines prepare their statements, as the store does; --raw-unprepared shows plain unprepared usage.</summary>

@@ -137,7 +137,7 @@ async Task<RebuildComparison?> RebuildAsync()
             if (n != events) throw new InvalidOperationException($"raw rebuild processed {n} of {events} events");
             return n / c.Elapsed.TotalSeconds;
         }
-        async Task<double?> Store() => await StoreRebuild.RunAsync(store, ct) is { } t ? events / t.TotalSeconds : null;
+        async Task<double?> Store() => await StoreRebuild.RunAsync(store, options.RebuildPage, ct) is { } t ? events / t.TotalSeconds : null;
 
         double r; double? s;
         if (round % 2 == 0) { r = await Raw(); s = await Store(); }

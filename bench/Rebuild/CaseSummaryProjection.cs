@@ -1,4 +1,3 @@
-#if GOVEVENTS_DAEMON
 using GovEvents.Bench.Workload;
 using GovEvents.EventStore;
 
@@ -10,4 +9,3 @@ public sealed class CaseSummaryProjection() : DocumentProjection<CaseSummary>(St
     protected override CaseSummary? Apply(CaseSummary? current, StoredEvent e) =>
         CaseSummary.Evolve(current ?? CaseSummary.Empty, e.Data);
 }
-#endif

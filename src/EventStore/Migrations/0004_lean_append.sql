@@ -6,6 +6,8 @@
 --    an existing stream is one UPDATE (row lock, version and archive check, hash chain, head move;
 --    0003's trigger checks the order) and its INSERT. Everything else, and every refusal, takes the
 --    general path of 0001.
+-- 3. 0003's order guard moves into the function (one trigger call less per append): every path
+--    that moves a stream head checks and sets streams.last_tx itself, and the trigger is dropped.
 create or replace function {schema}.event_hash(
     prev bytea, stream_id text, version integer, type text, data jsonb, metadata jsonb, ts timestamptz)
 returns bytea language sql stable parallel safe as $$
@@ -25,6 +27,7 @@ declare
     v_current integer;
     v_hash bytea;
     v_archived boolean;
+    v_last_tx xid8;
     v_hashes bytea[];
     i integer;
 begin
@@ -52,8 +55,9 @@ begin
         update {schema}.streams s
            set version = s.version + 1,
                head_hash = {schema}.event_hash(s.head_hash, p_stream, s.version + 1, p_types[1], p_data[1], p_metadata[1], p_timestamps[1]),
-               updated = v_now
+               updated = v_now, last_tx = pg_current_xact_id()
          where s.id = p_stream and (p_expected is null or s.version = p_expected) and not s.archived
+           and (s.last_tx is null or s.last_tx <= pg_current_xact_id())
         returning s.version, s.head_hash into v_current, v_hash;
         if found then
             return query
@@ -65,7 +69,7 @@ begin
     end if;
 
     -- General path, as in 0001; also the one that explains every refusal.
-    select s.version, s.head_hash, s.archived into v_current, v_hash, v_archived
+    select s.version, s.head_hash, s.archived, s.last_tx into v_current, v_hash, v_archived, v_last_tx
       from {schema}.streams s where s.id = p_stream for update;
     if not found then
         if p_expected is not null and p_expected <> 0 then
@@ -89,6 +93,12 @@ begin
         if v_archived then
             raise exception using errcode = 'GE410', message = format('stream %s is archived', p_stream);
         end if;
+        -- 0003's rule: a transaction older than the last one to append would put this stream's
+        -- versions out of the daemon's (transaction id, sequence) order; it retries in a new one.
+        if v_last_tx is not null and v_last_tx > pg_current_xact_id() then
+            raise exception using errcode = 'GE409',
+                message = format('stream %s was appended to by a younger transaction since this one began; retry in a new transaction [actual=%s]', p_stream, v_current);
+        end if;
     end if;
 
     for i in 1 .. array_length(p_ids, 1) loop
@@ -100,7 +110,10 @@ begin
         return next;
     end loop;
 
-    update {schema}.streams set version = v_current, head_hash = v_hash, updated = v_now
+    update {schema}.streams set version = v_current, head_hash = v_hash, updated = v_now, last_tx = pg_current_xact_id()
      where id = p_stream;
 end
 $$;
+
+drop trigger if exists streams_transaction_order on {schema}.streams;
+drop function if exists {schema}.keep_stream_transaction_order();
