@@ -14,6 +14,7 @@ namespace GovEvents.Api.Tests.Infrastructure;
 /// procedures (site-inspection stops the clock, public-notice counts toward the limit)</item>
 /// <item>INSTANT: instant approval (秒批); COMMIT: notification-commitment (告知承诺), post-check in 20 days</item>
 /// <item>PARALLEL: one tier, parallel review with FIRE and ENV, opinions in 5 working days</item>
+/// <item>FIRE-1: a one-tier matter of FIRE</item>
 /// </list>
 /// </summary>
 public static class HallSeed
@@ -79,6 +80,7 @@ public static class HallSeed
             new { code = "plan", name = "场所平面图", mandatory = true, deferrable = true },
         ], commitment: new { postCheckDays = 20 });
         await Publish(m, "PARALLEL", 1, basic, parallel: new { participants = new[] { "FIRE", "ENV" }, opinionDays = 5 });
+        await Created(m.PostAsJsonAsync("/api/matters", MatterBody("FIRE-1", 1, basic, departmentCode: "FIRE")));
         return hall;
     }
 
@@ -93,9 +95,10 @@ public static class HallSeed
     }
 
     public static object MatterBody(string code, int tiers, object[] materials, bool instantApproval = false, object? commitment = null,
-        object? parallel = null, object[]? specialProcedures = null, string name = "测试事项", int statutoryDays = 20, int promisedDays = 10) => new
+        object? parallel = null, object[]? specialProcedures = null, string name = "测试事项", int statutoryDays = 20, int promisedDays = 10,
+        string departmentCode = "MARKET") => new
     {
-        code, name = $"{name} {code}", category = "licensing", departmentCode = "MARKET", legalBasis = "《中华人民共和国行政许可法》",
+        code, name = $"{name} {code}", category = "licensing", departmentCode, legalBasis = "《中华人民共和国行政许可法》",
         level = "city", serviceObject = "both", statutoryDays, promisedDays, tiers, materials, feeItemCodes = Array.Empty<string>(),
         onTheSpot = false, instantApproval, commitment, parallel, specialProcedures = specialProcedures ?? [],
     };
