@@ -282,4 +282,61 @@ public sealed class IntakeTests(HallApiFactory api) : IClassFixture<HallApiFacto
         (await _hall.ViewAsync(c.Id)).Str("agentStaffId").ShouldBe("agent-2");
         (await _hall.Agent("agent-2").GetAsync($"/api/cases/{c.Id}")).StatusCode.ShouldBe(HttpStatusCode.OK);
     }
+
+    [Fact]
+    public async Task A_retried_submission_with_the_same_Idempotency_Key_creates_one_case()
+    {
+        var body = new { matterCode = "T1", applicant = Hall.Person(), channel = "window", materials = new[] { "form" } };
+        var key = "submit-" + Guid.NewGuid();
+        var casesBefore = (await api.Store.FetchStreamsOfTypeAsync("case")).Select(e => e.StreamId).Distinct().Count();
+
+        var first = await _hall.Clerk.SendAsync(Http.Post("/api/cases", body, key));
+        var retry = await _hall.Clerk.SendAsync(Http.Post("/api/cases", body, key));
+
+        await first.ShouldBeAsync(HttpStatusCode.Created);
+        await retry.ShouldBeAsync(HttpStatusCode.Created);
+        (await retry.ReadJsonAsync()).Str("id").ShouldBe((await first.ReadJsonAsync()).Str("id"));
+        retry.Headers.Location.ShouldBe(first.Headers.Location);
+        (await api.Store.FetchStreamsOfTypeAsync("case")).Select(e => e.StreamId).Distinct().Count().ShouldBe(casesBefore + 1);
+    }
+
+    [Fact]
+    public async Task A_retried_acceptance_with_the_same_Idempotency_Key_appends_nothing()
+    {
+        var c = await _hall.SubmitAsync("T1");
+
+        var first = await _hall.Clerk.SendAsync(Http.Post($"/api/cases/{c.Id}/acceptance", new { }, "accept-" + c.Id));
+        var retry = await _hall.Clerk.SendAsync(Http.Post($"/api/cases/{c.Id}/acceptance", new { }, "accept-" + c.Id));
+
+        await first.ShouldBeAsync(HttpStatusCode.OK);
+        await retry.ShouldBeAsync(HttpStatusCode.OK);
+        retry.Headers.GetValues("Idempotent-Replayed").ShouldHaveSingleItem().ShouldBe("true");
+        (await retry.Content.ReadAsStringAsync()).ShouldBe(await first.Content.ReadAsStringAsync());
+        (await _hall.StreamVersionAsync(c.Id)).ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task Two_clerks_accepting_at_once_record_one_acceptance()
+    {
+        var c = await _hall.SubmitAsync("T1");
+
+        var responses = await Task.WhenAll(
+            _hall.CommandAsync(_hall.Clerk, c.Id, "acceptance"),
+            _hall.CommandAsync(_hall.As("clerk-2", ["clerk"], "HALL", "ZH-01"), c.Id, "acceptance"));
+
+        responses.Count(r => r.StatusCode == HttpStatusCode.OK).ShouldBe(1);
+        responses.Single(r => r.StatusCode != HttpStatusCode.OK).StatusCode.ShouldBeOneOf(HttpStatusCode.UnprocessableEntity, HttpStatusCode.Conflict);
+        (await _hall.StreamVersionAsync(c.Id)).ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task The_agent_withdraws_a_case_they_act_for()
+    {
+        var agent = _hall.Agent("agent-withdraws");
+        var c = await _hall.SubmitAsync("T1", agentStaffId: "agent-withdraws");
+
+        await (await _hall.CommandAsync(agent, c.Id, "withdrawal", new { reason = "申请人委托撤回" })).ShouldBeAsync(HttpStatusCode.OK);
+
+        (await _hall.ViewAsync(c.Id)).Str("status").ShouldBe("withdrawn");
+    }
 }

@@ -151,4 +151,29 @@ public sealed class ParallelReviewTests(HallApiFactory api) : IClassFixture<Hall
             .ShouldBeAsync(HttpStatusCode.OK);
         (await _hall.ViewAsync(c.Id))["parallelReview"]!["participants"]!.AsArray().ShouldAllBe(p => p!["opinion"] == null);
     }
+
+    [Fact]
+    public async Task A_stop_during_parallel_review_returns_to_it_and_a_denial_also_waits_for_the_participants()
+    {
+        var c = await _hall.AcceptedCaseAsync("PARALLEL");
+        await (await _hall.CommandAsync(_hall.Handler(), c.Id, "parallel-review")).ShouldBeAsync(HttpStatusCode.OK);
+        await (await _hall.SignAsync(c.Id, "market-a1", "approver", "deny", reason: "不符合规划", legalBasis: "《城乡规划法》"))
+            .ShouldBeRefusedAsync("parallel-review-pending");
+
+        await (await _hall.CommandAsync(_hall.Handler(), c.Id, "suspensions", new { reason = "appraisal", expectedDays = 3, approvedBy = "局长", note = "" }))
+            .ShouldBeAsync(HttpStatusCode.OK);
+        await (await _hall.CommandAsync(Staff("FIRE"), c.Id, "parallel-review/opinions", new { departmentCode = "FIRE", opinion = "agree", comment = "" }))
+            .ShouldBeAsync(HttpStatusCode.OK);
+        (await _hall.ViewAsync(c.Id)).Str("status").ShouldBe("suspended");
+        var resumed = await _hall.CommandAsync(_hall.Handler(), c.Id, "resumption");
+
+        await resumed.ShouldBeAsync(HttpStatusCode.OK);
+        (await resumed.ReadJsonAsync()).Str("status").ShouldBe("parallel-review");
+        (await _hall.ViewAsync(c.Id)).Str("status").ShouldBe("parallel-review");
+        await (await _hall.CommandAsync(Staff("ENV"), c.Id, "parallel-review/opinions", new { departmentCode = "ENV", opinion = "agree", comment = "" }))
+            .ShouldBeAsync(HttpStatusCode.OK);
+        await (await _hall.SignAsync(c.Id, "market-a1", "approver", "deny", reason: "不符合规划", legalBasis: "《城乡规划法》"))
+            .ShouldBeAsync(HttpStatusCode.OK);
+        (await _hall.ViewAsync(c.Id)).Str("status").ShouldBe("denied");
+    }
 }
