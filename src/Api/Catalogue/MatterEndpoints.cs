@@ -116,15 +116,21 @@ public static class MatterEndpoints
         return created ? Results.Created($"/api/matters/{code}", body) : Results.Ok(body);
     }
 
-    private static async Task<IResult> List(PgEventStore store, CancellationToken ct)
+    private static async Task<IResult> List(int? page, int? pageSize, PgEventStore store, CancellationToken ct)
     {
+        var errors = new FieldErrors()
+            .Require(page is null or >= 1, "page", "1 or more.")
+            .Require(pageSize is null or (>= 1 and <= 500), "pageSize", "1 to 500.");
+        if (errors.Any) return errors.Problem();
+        var (p, size) = (page ?? 1, pageSize ?? 50);
         var events = await store.FetchStreamsOfTypeAsync(StreamType, ct);
-        var items = events.GroupBy(e => e.StreamId)
+        var all = events.GroupBy(e => e.StreamId)
             .Select(g => g.Aggregate(new Matter(), (m, e) => Matter.Evolve(m, e.Data)))
             .Where(m => m.Definition is not null)
             .OrderBy(m => m.Definition!.Code, StringComparer.Ordinal)
-            .Select(MatterResponse.From).ToList();
-        return Results.Ok(new { items, total = items.Count, page = 1, pageSize = items.Count });
+            .ToList();
+        var items = all.Skip((p - 1) * size).Take(size).Select(MatterResponse.From).ToList();
+        return Results.Ok(new { items, total = all.Count, page = p, pageSize = size });
     }
 
     private static async Task<IResult> Get(string code, PgEventStore store, CancellationToken ct)

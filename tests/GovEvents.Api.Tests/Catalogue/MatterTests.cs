@@ -166,4 +166,24 @@ public sealed class MatterTests(HallApiFactory api) : IClassFixture<HallApiFacto
         (await _hall.StreamVersionAsync("matter-CAT-8")).ShouldBe(0);
         (await _hall.StreamVersionAsync("matter-T1")).ShouldBe(1);
     }
+
+    [Fact]
+    public async Task The_catalogue_is_a_paged_list()
+    {
+        var all = await (await _hall.Anonymous.GetAsync("/api/matters")).ReadJsonAsync();
+        var total = all["total"]!.GetValue<int>();
+        total.ShouldBeGreaterThanOrEqualTo(7);
+        all["page"]!.GetValue<int>().ShouldBe(1);
+        all["pageSize"]!.GetValue<int>().ShouldBe(50);
+
+        var second = await (await _hall.Anonymous.GetAsync("/api/matters?page=2&pageSize=3")).ReadJsonAsync();
+
+        second["total"]!.GetValue<int>().ShouldBe(total);
+        second["page"]!.GetValue<int>().ShouldBe(2);
+        second["pageSize"]!.GetValue<int>().ShouldBe(3);
+        second["items"]!.AsArray().Select(m => m.Str("code"))
+            .ShouldBe(all["items"]!.AsArray().Skip(3).Take(3).Select(m => m.Str("code")));
+        await (await _hall.Anonymous.GetAsync("/api/matters?pageSize=501")).ShouldBeInvalidAsync("pageSize");
+        await (await _hall.Anonymous.GetAsync("/api/matters?page=0")).ShouldBeInvalidAsync("page");
+    }
 }
