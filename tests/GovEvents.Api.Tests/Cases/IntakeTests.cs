@@ -339,4 +339,34 @@ public sealed class IntakeTests(HallApiFactory api) : IClassFixture<HallApiFacto
 
         (await _hall.ViewAsync(c.Id)).Str("status").ShouldBe("withdrawn");
     }
+
+    [Fact]
+    public async Task Commands_without_a_body_of_their_own_take_an_empty_request()
+    {
+        var c = await _hall.SubmitAsync("PARALLEL");
+
+        await (await _hall.Clerk.PostAsync($"/api/cases/{c.Id}/acceptance", null)).ShouldBeAsync(HttpStatusCode.OK);
+        await (await _hall.Handler().PostAsync($"/api/cases/{c.Id}/parallel-review", null)).ShouldBeAsync(HttpStatusCode.OK);
+        await (await _hall.CommandAsync(_hall.Handler(), c.Id, "suspensions", new { reason = "hearing", expectedDays = 2, approvedBy = "局长" }))
+            .ShouldBeAsync(HttpStatusCode.OK);
+        await (await _hall.Handler().PostAsync($"/api/cases/{c.Id}/resumption", null)).ShouldBeAsync(HttpStatusCode.OK);
+        (await _hall.StreamVersionAsync(c.Id)).ShouldBe(5);
+    }
+
+    [Fact]
+    public async Task The_day_of_an_act_is_the_hall_s_date_of_it()
+    {
+        // 16:30 UTC on 2 March is 00:30 on Tuesday 3 March in the hall (UTC+8).
+        await _hall.SetClockAsync(new DateTimeOffset(2026, 3, 2, 16, 30, 0, TimeSpan.Zero));
+        var c = await _hall.SubmitAsync("T1");
+
+        var accepted = await _hall.AcceptAsync(c.Id);
+
+        accepted.Str("promisedDeadline").ShouldBe("2026-03-17");
+        var view = await _hall.ViewAsync(c.Id);
+        view.Str("receivedAt").ShouldBe("2026-03-03T00:30:00+08:00");
+        await _hall.CaughtUpAsync();
+        (await (await _hall.Clerk.GetAsync("/api/cases?from=2026-03-03&to=2026-03-03")).ReadJsonAsync())["items"]!.AsArray()
+            .Select(i => i.Str("id")).ShouldContain(c.Id);
+    }
 }

@@ -349,4 +349,21 @@ public sealed class SigningTests(HallApiFactory api) : IClassFixture<HallApiFact
         await (await _hall.CommandAsync(signer, c.Id, "signatures", new { tier = "approver", opinion = "maybe", onSite = true })).ShouldBeInvalidAsync();
         (await _hall.StreamVersionAsync(c.Id)).ShouldBe(2);
     }
+
+    [Fact]
+    public async Task A_delegation_not_yet_in_force_gives_no_authority()
+    {
+        var grant = await _hall.Manager.PostAsJsonAsync("/api/delegations", new
+        {
+            staffId = "market-h2", departmentCode = "MARKET", matterCodes = new[] { "*" }, tiers = new[] { "approver" },
+            validFrom = "2026-04-01", validTo = "2026-12-31",
+        });
+        await grant.ShouldBeAsync(HttpStatusCode.Created);
+        var c = await _hall.AcceptedCaseAsync("T1");
+
+        await (await _hall.SignAsync(c.Id, "market-h2", "approver")).ShouldBeRefusedAsync("no-authority");
+
+        await _hall.SetClockAsync(Hall.At(4, 1, 9));
+        await (await _hall.SignAsync(c.Id, "market-h2", "approver")).ShouldBeAsync(HttpStatusCode.OK);
+    }
 }
