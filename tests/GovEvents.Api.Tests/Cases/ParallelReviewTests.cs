@@ -176,4 +176,17 @@ public sealed class ParallelReviewTests(HallApiFactory api) : IClassFixture<Hall
             .ShouldBeAsync(HttpStatusCode.OK);
         (await _hall.ViewAsync(c.Id)).Str("status").ShouldBe("denied");
     }
+
+    [Fact]
+    public async Task Parallel_review_with_a_department_the_hall_does_not_have_is_a_400()
+    {
+        var c = await _hall.AcceptedCaseAsync("T1");
+
+        await (await _hall.CommandAsync(_hall.Handler(), c.Id, "parallel-review", new { participants = new[] { "FIRE", "NOPE" } }))
+            .ShouldBeInvalidAsync("participants");
+        await (await _hall.CommandAsync(_hall.Handler(), c.Id, "parallel-review", new { participants = new[] { "FIRE" }, opinionDays = 0 }))
+            .ShouldBeInvalidAsync("opinionDays");
+
+        (await _hall.StreamVersionAsync(c.Id)).ShouldBe(2);
+    }
 }
