@@ -181,7 +181,14 @@ public sealed class IntakeTests(HallApiFactory api) : IClassFixture<HallApiFacto
             .ShouldBeInvalidAsync("materials");
         await (await _hall.CommandAsync(_hall.Clerk, c.Id, "supplements", new { materials = new[] { "passport-photo" } }))
             .ShouldBeRefusedAsync("invalid-state");
+        await (await _hall.CommandAsync(_hall.Clerk, c.Id, "non-acceptance", new { reason = "x", legalBasis = "y" }))
+            .ShouldBeRefusedAsync("invalid-state");
         (await _hall.StreamVersionAsync(c.Id)).ShouldBe(2);
+
+        var submitted = await _hall.SubmitAsync("T3", ["form"]);
+        await (await _hall.CommandAsync(_hall.Clerk, submitted.Id, "supplement-requests", new { materials = new[] { "passport-photo" }, note = "" }))
+            .ShouldBeRefusedAsync("invalid-state");
+        (await _hall.StreamVersionAsync(submitted.Id)).ShouldBe(1);
     }
 
     [Fact]

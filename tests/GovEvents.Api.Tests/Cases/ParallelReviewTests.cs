@@ -88,6 +88,10 @@ public sealed class ParallelReviewTests(HallApiFactory api) : IClassFixture<Hall
         Participant(view, "FIRE")["deemed"]!.GetValue<bool>().ShouldBeFalse();
         view.Str("status").ShouldBe("in-review");
         await (await _hall.SignAsync(c.Id, "market-a1", "approver")).ShouldBeAsync(HttpStatusCode.OK);
+        await (await _hall.CommandAsync(Staff("FIRE"), c.Id, "parallel-review/opinions", new { departmentCode = "FIRE", opinion = "agree", comment = "" }))
+            .ShouldBeRefusedAsync("already-decided");
+        await (await _hall.CommandAsync(_hall.Manager, c.Id, "parallel-review/meetings", new { heldAt = Hall.At(3, 2), attendees = new[] { "FIRE" } }))
+            .ShouldBeRefusedAsync("already-decided");
 
         // An answered participant is not deemed later.
         await _hall.SetClockAsync(Hall.At(3, 9));
