@@ -130,4 +130,26 @@ public sealed class CaseQueryTests(HallApiFactory api) : IClassFixture<HallApiFa
         history[1]!["metadata"]!.Str("role").ShouldBe("clerk");
         history.Select(e => e!["timestamp"]!.GetValue<DateTimeOffset>()).ShouldAllBe(t => t == ApiFactory.Start);
     }
+
+    [Fact]
+    public async Task The_case_view_has_every_field_of_the_contract()
+    {
+        var c = await _hall.AcceptedCaseAsync("T1");
+
+        var view = (await _hall.ViewAsync(c.Id)).AsObject();
+
+        string[] contract =
+        [
+            "id", "caseNumber", "matterCode", "matterVersion", "departmentCode", "status", "applicant", "channel", "receivedAt",
+            "acceptedAt", "decidedAt", "outcome", "promisedDeadline", "statutoryDeadline", "light", "workingDaysUsed", "suspendedDays",
+            "signatures", "parallelReview", "suspensions", "fees", "licence", "ratings", "version",
+        ];
+        foreach (var field in contract) view.ContainsKey(field).ShouldBeTrue(field);
+        view["fees"]!.AsObject().Select(f => f.Key).ShouldBe(["assessed", "paid", "waived", "balance"], ignoreOrder: true);
+        view["signatures"]!.AsArray().ShouldBeEmpty();
+        view["ratings"]!.AsArray().ShouldBeEmpty();
+        view.Str("id").ShouldBe(c.Id);
+        view.Str("caseNumber").ShouldBe(c.CaseNumber);
+        view["queryCode"].ShouldBeNull();
+    }
 }
