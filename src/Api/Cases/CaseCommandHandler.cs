@@ -49,7 +49,7 @@ public sealed class CaseCommandHandler(PgEventStore store, ReferenceData referen
                 return new CommandOutcome.Done(caseId, loaded.Version, CaseDecider.Kebab(loaded.State.Status), []);
             try
             {
-                var result = await store.AppendAsync(caseId, StreamType, loaded.Version, decision.Events, ct);
+                var result = await store.AppendAsync(caseId, StreamType, loaded.Version, WithMetadata(decision.Events), ct);
                 var state = decision.Events.Aggregate(loaded.State, Case.Evolve);
                 return new CommandOutcome.Done(caseId, result.VersionOf(caseId), CaseDecider.Kebab(state.Status), decision.Events);
             }
@@ -64,11 +64,30 @@ public sealed class CaseCommandHandler(PgEventStore store, ReferenceData referen
         }
     }
 
+    /// <summary>
+    /// Where an event's metadata differs from the caller's: a signature names the delegation it
+    /// relied on (audit), and what the system decided in the caller's request (秒批: acceptance,
+    /// approval, licence) is recorded as the system's act, in the same correlation.
+    /// </summary>
+    private static IReadOnlyList<object> WithMetadata(IReadOnlyList<object> events)
+    {
+        var caller = EventContext.Current;
+        var bySystem = events.OfType<CaseApproved>().Any(a => a.DecidedBy == CaseDecider.SystemActor);
+        var system = EventMetadata.System with { CorrelationId = caller.CorrelationId, CausationId = caller.CausationId };
+        return events.Select(e => e switch
+        {
+            SignatureRecorded { DelegationId: { } delegation } => new EventToAppend(e, caller with { DelegationId = delegation }),
+            CaseSubmitted => e,
+            _ when bySystem => new EventToAppend(e, system),
+            _ => e,
+        }).ToList();
+    }
+
     /// <summary>Starts a case stream with the events of a submission decision.</summary>
     public async Task<CommandOutcome> StartAsync(string caseId, Decision decision, CancellationToken ct)
     {
         if (decision.Refusal is { } refusal) return new CommandOutcome.Refused(refusal);
-        var result = await store.StartStreamAsync(caseId, StreamType, decision.Events, ct);
+        var result = await store.StartStreamAsync(caseId, StreamType, WithMetadata(decision.Events), ct);
         var state = decision.Events.Aggregate(Case.Initial, Case.Evolve);
         return new CommandOutcome.Done(caseId, result.VersionOf(caseId), CaseDecider.Kebab(state.Status), decision.Events);
     }

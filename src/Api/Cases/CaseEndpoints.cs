@@ -139,8 +139,19 @@ public static class CaseEndpoints
         }, ct);
     }
 
-    private static Task<IResult> StartParallelReview(string id, ParallelReviewRequest? request, CaseCommandHandler handler, HttpContext http, CancellationToken ct) =>
-        Handle(http, handler, id, (s, c) => CaseDecider.StartParallelReview(s, new StartParallelReview(request?.Participants, request?.OpinionDays), c), ct);
+    private static async Task<IResult> StartParallelReview(string id, ParallelReviewRequest? request, CaseCommandHandler handler,
+        ReferenceData reference, HttpContext http, CancellationToken ct)
+    {
+        // Participants are departments of the hall: one that does not exist could only ever be deemed to consent.
+        var unknown = new List<string>();
+        foreach (var code in (request?.Participants ?? []).Distinct())
+            if (string.IsNullOrWhiteSpace(code) || (await reference.DepartmentAsync(code, ct)).Code is null) unknown.Add(code);
+        var errors = new FieldErrors()
+            .Require(unknown.Count == 0, "participants", $"No department {string.Join(", ", unknown)}.")
+            .Require(request?.OpinionDays is null or >= 1, "opinionDays", "1 or more working days.");
+        if (errors.Any) return errors.Problem();
+        return await Handle(http, handler, id, (s, c) => CaseDecider.StartParallelReview(s, new StartParallelReview(request?.Participants, request?.OpinionDays), c), ct);
+    }
 
     private static async Task<IResult> GiveOpinion(string id, OpinionRequest request, RequestActor actor, CaseCommandHandler handler, HttpContext http, CancellationToken ct)
     {

@@ -25,6 +25,9 @@ public sealed record PagedList<T>(IReadOnlyList<T> Items, int Total, int Page, i
 /// <summary>Reads of cases: the view (folded live from the stream), the work queue, history, state as of, public lookup.</summary>
 public static class CaseQueries
 {
+    /// <summary>The case statuses of the vocabulary, as the queue's status filter accepts them.</summary>
+    private static readonly string[] Statuses = [.. Enum.GetValues<CaseStatus>().Select(CaseDecider.Kebab)];
+
     public static IEndpointRouteBuilder MapCaseQueries(this IEndpointRouteBuilder app)
     {
         var cases = app.MapGroup("/api/cases").WithTags("Cases").RequireAuthorization(Policies.CaseReads);
@@ -94,7 +97,8 @@ public static class CaseQueries
         var errors = new FieldErrors()
             .Require(page is null or >= 1, "page", "1 or more.")
             .Require(pageSize is null or (>= 1 and <= 500), "pageSize", "1 to 500.")
-            .Require(light is null or CaseTiming.Green or CaseTiming.Yellow or CaseTiming.Red or CaseTiming.Breach, "light", "green, yellow, red or breach.");
+            .Require(light is null or CaseTiming.Green or CaseTiming.Yellow or CaseTiming.Red or CaseTiming.Breach, "light", "green, yellow, red or breach.")
+            .Require(status is null || Statuses.Contains(status), "status", $"One of {string.Join(", ", Statuses)}.");
         if (errors.Any) return errors.Problem();
         var (p, size) = (page ?? 1, pageSize ?? 50);
 

@@ -18,6 +18,16 @@ public sealed record MatterRequest(
     string[]? FeeItemCodes, bool OnTheSpot, bool InstantApproval, CommitmentRequest? Commitment, ParallelRequest? Parallel,
     SpecialProcedureRequest[]? SpecialProcedures)
 {
+    /// <summary>
+    /// The vocabulary fields a definition cannot do without: a missing one is a 400, never a silent
+    /// default (a revision replaces the whole definition). The statutory limit defaults to the law's 20 days.
+    /// </summary>
+    public FieldErrors MissingFields() => new FieldErrors()
+        .Require(Category is not null, "category", "One of the ten power categories.")
+        .Require(Level is not null, "level", "city, county or town.")
+        .Require(ServiceObject is not null, "serviceObject", "person, organisation or both.")
+        .Require(Tiers is not null, "tiers", "1 (approver), 2 (handler, approver) or 3 (handler, reviewer, approver).");
+
     public MatterDefinition ToDefinition(string? code = null) => new(
         code ?? Code ?? "", Name ?? "", Category ?? MatterCategory.Licensing, DepartmentCode ?? "", LegalBasis ?? "",
         Level ?? MatterLevel.City, ServiceObject ?? Domain.Catalogue.ServiceObject.Both, StatutoryDays ?? 20, PromisedDays ?? StatutoryDays ?? 20, Tiers ?? 3,
@@ -61,7 +71,7 @@ public static class MatterEndpoints
 
     private static async Task<IResult> Publish(MatterRequest request, PgEventStore store, TimeProvider time, CancellationToken ct)
     {
-        if (request.Category is null) return CommandResults.Invalid("category", "One of the ten power categories.");
+        if (request.MissingFields() is { Any: true } missing) return missing.Problem();
         var definition = request.ToDefinition();
         if (definition.Validate() is { Count: > 0 } errors) return Results.ValidationProblem(errors);
         if (await store.FetchStreamStateAsync($"department-{definition.DepartmentCode}", ct) is null)
@@ -72,6 +82,7 @@ public static class MatterEndpoints
     private static async Task<IResult> Revise(string code, MatterRequest request, PgEventStore store, TimeProvider time, CancellationToken ct)
     {
         if (request.Code is { } bodyCode && bodyCode != code) return CommandResults.Invalid("code", "A matter keeps its code (同一编码).");
+        if (request.MissingFields() is { Any: true } missing) return missing.Problem();
         var definition = request.ToDefinition(code);
         if (definition.Validate() is { Count: > 0 } errors) return Results.ValidationProblem(errors);
         return await Decide(store, code, state => state.Definition is null
@@ -105,15 +116,21 @@ public static class MatterEndpoints
         return created ? Results.Created($"/api/matters/{code}", body) : Results.Ok(body);
     }
 
-    private static async Task<IResult> List(PgEventStore store, CancellationToken ct)
+    private static async Task<IResult> List(int? page, int? pageSize, PgEventStore store, CancellationToken ct)
     {
+        var errors = new FieldErrors()
+            .Require(page is null or >= 1, "page", "1 or more.")
+            .Require(pageSize is null or (>= 1 and <= 500), "pageSize", "1 to 500.");
+        if (errors.Any) return errors.Problem();
+        var (p, size) = (page ?? 1, pageSize ?? 50);
         var events = await store.FetchStreamsOfTypeAsync(StreamType, ct);
-        var items = events.GroupBy(e => e.StreamId)
+        var all = events.GroupBy(e => e.StreamId)
             .Select(g => g.Aggregate(new Matter(), (m, e) => Matter.Evolve(m, e.Data)))
             .Where(m => m.Definition is not null)
             .OrderBy(m => m.Definition!.Code, StringComparer.Ordinal)
-            .Select(MatterResponse.From).ToList();
-        return Results.Ok(new { items, total = items.Count, page = 1, pageSize = items.Count });
+            .ToList();
+        var items = all.Skip((p - 1) * size).Take(size).Select(MatterResponse.From).ToList();
+        return Results.Ok(new { items, total = all.Count, page = p, pageSize = size });
     }
 
     private static async Task<IResult> Get(string code, PgEventStore store, CancellationToken ct)

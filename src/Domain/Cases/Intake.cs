@@ -8,6 +8,9 @@ public static partial class CaseDecider
     /// <summary>Working days within which the office must ask for supplements or accept (ALL art. 32).</summary>
     public const int AcceptanceWindowDays = 5;
 
+    /// <summary>Who decides an instant approval (秒批): the system, by the matter's rule.</summary>
+    public const string SystemActor = "system";
+
     public static Decision Submit(SubmitCase c, CaseClock clock)
     {
         if (c.Matter.Definition is null) return Decision.Refuse(Rules.InvalidState, "No such matter in the catalogue.");
@@ -25,7 +28,7 @@ public static partial class CaseDecider
         {
             var accepted = Accepted(Case.Evolve(Case.Initial, submitted), [], clock);
             return Decision.Of(submitted, accepted,
-                new CaseApproved(c.CaseId, "system", $"instant-approval rule {m.Code}@v{c.Matter.Version}",
+                new CaseApproved(c.CaseId, SystemActor, $"instant-approval rule {m.Code}@v{c.Matter.Version}",
                     clock.Calendar.AddWorkingDays(clock.Today, LicenceDays), null, clock.Now),
                 new LicenceIssued(c.CaseId, $"{c.CaseNumber}-L", null, clock.Now));
         }

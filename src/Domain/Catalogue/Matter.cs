@@ -9,7 +9,14 @@ public sealed record MaterialSpec(string Code, string Name, bool Mandatory, bool
 /// <summary>告知承诺: approved on the applicant's signed commitment, checked afterwards.</summary>
 public sealed record CommitmentSpec(int PostCheckDays);
 /// <summary>并联审批: participating departments give opinions within OpinionDays working days.</summary>
-public sealed record ParallelSpec(IReadOnlyList<string> Participants, int OpinionDays);
+public sealed record ParallelSpec(IReadOnlyList<string> Participants, int OpinionDays)
+{
+    // Value equality over the list's items, not its reference.
+    public bool Equals(ParallelSpec? other) =>
+        other is not null && OpinionDays == other.OpinionDays && Participants.SequenceEqual(other.Participants);
+
+    public override int GetHashCode() => HashCode.Combine(OpinionDays, Participants.Count);
+}
 /// <summary>A special procedure (特别程序) of the matter, such as site inspection or public notice.</summary>
 public sealed record SpecialProcedure(string Code, string Name, string LegalBasis, bool CountsTowardLimit);
 
@@ -40,6 +47,20 @@ public sealed record MatterDefinition(
         2 => [Tier.Handler, Tier.Approver],
         _ => [Tier.Handler, Tier.Reviewer, Tier.Approver],
     };
+
+    /// <summary>
+    /// Value equality, lists compared item by item: a revision identical to the current version is
+    /// no revision (a record's generated equality would compare the lists' references).
+    /// </summary>
+    public bool Equals(MatterDefinition? other) =>
+        other is not null
+        && (Code, Name, Category, DepartmentCode, LegalBasis, Level, ServiceObject, StatutoryDays, PromisedDays, Tiers, OnTheSpot, InstantApproval, Commitment, Parallel)
+        == (other.Code, other.Name, other.Category, other.DepartmentCode, other.LegalBasis, other.Level, other.ServiceObject, other.StatutoryDays,
+            other.PromisedDays, other.Tiers, other.OnTheSpot, other.InstantApproval, other.Commitment, other.Parallel)
+        && Materials.SequenceEqual(other.Materials) && FeeItemCodes.SequenceEqual(other.FeeItemCodes)
+        && SpecialProcedures.SequenceEqual(other.SpecialProcedures);
+
+    public override int GetHashCode() => HashCode.Combine(Code, Name, DepartmentCode, StatutoryDays, PromisedDays, Tiers, Materials.Count);
 
     /// <summary>Joint or unified handling (ALL art. 26/42) allows a longer extension.</summary>
     public bool JointHandling => Parallel is not null;

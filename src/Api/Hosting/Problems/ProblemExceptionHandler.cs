@@ -66,7 +66,9 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
     private static HttpValidationProblemDetails InvalidInput(BadHttpRequestException bad)
     {
         var json = bad.InnerException as JsonException;
-        var field = json?.Path is { Length: > 0 } path ? path : "request";
+        var field = json?.Path is { Length: > 0 } path ? path
+            : BoundParameter.Match(bad.Message) is { Success: true } parameter ? parameter.Groups["name"].Value
+            : "request";
         var message = json is null ? bad.Message : $"{bad.Message} {FirstLine(json.Message)}";
         return new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [message] })
         {
@@ -74,6 +76,10 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
             Title = "The request is invalid",
         };
     }
+
+    // A query or route value that does not parse: 'Failed to bind parameter "DateOnly? from" from "x".'
+    private static readonly System.Text.RegularExpressions.Regex BoundParameter =
+        new("parameter \"(?:[^\"]*\\s)?(?<name>[^\"\\s]+)\"", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
     private static string FirstLine(string s) => s.Split('\n')[0].Trim();
 }

@@ -1,0 +1,155 @@
+using System.Net;
+using GovEvents.Api.Tests.Infrastructure;
+using Shouldly;
+
+namespace GovEvents.Api.Tests.Cases;
+
+/// <summary>The case view, its history, its state as of a time or version, and the public lookup (信息服务).</summary>
+public sealed class CaseQueryTests(HallApiFactory api) : IClassFixture<HallApiFactory>, IDisposable
+{
+    private readonly Hall _hall = api.Hall;
+
+    public void Dispose() => api.Clock.Set(ApiFactory.Start);
+
+    private static string Q(DateTimeOffset at) => Uri.EscapeDataString(at.ToString("O"));
+
+    [Fact]
+    public async Task The_public_lookup_with_the_right_query_code_shows_only_minimal_progress_without_a_login()
+    {
+        var c = await _hall.SubmitAsync("T1");
+        await _hall.AcceptAsync(c.Id);
+        await _hall.CaughtUpAsync();
+
+        var response = await _hall.Anonymous.GetAsync($"/api/public/cases/{c.CaseNumber}?queryCode={c.QueryCode}");
+
+        await response.ShouldBeAsync(HttpStatusCode.OK);
+        var body = (await response.ReadJsonAsync()).AsObject();
+        body.Select(p => p.Key).ShouldBe(["caseNumber", "matterName", "status", "receivedAt", "promisedDeadline"], ignoreOrder: true);
+        body.Str("caseNumber").ShouldBe(c.CaseNumber);
+        body.Str("matterName").ShouldBe("测试事项 T1");
+        body.Str("status").ShouldBe("accepted");
+        body["receivedAt"]!.GetValue<DateTimeOffset>().ShouldBe(ApiFactory.Start);
+        body.Str("promisedDeadline").ShouldBe("2026-03-16");
+    }
+
+    [Fact]
+    public async Task The_public_lookup_with_a_wrong_or_missing_query_code_is_a_404()
+    {
+        var c = await _hall.SubmitAsync("T1");
+        await _hall.CaughtUpAsync();
+        var wrong = c.QueryCode == "000000" ? "000001" : "000000";
+
+        (await _hall.Anonymous.GetAsync($"/api/public/cases/{c.CaseNumber}?queryCode={wrong}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await _hall.Anonymous.GetAsync($"/api/public/cases/{c.CaseNumber}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await _hall.Anonymous.GetAsync($"/api/public/cases/{c.CaseNumber}?queryCode=")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await _hall.Anonymous.GetAsync($"/api/public/cases/1999000001?queryCode={c.QueryCode}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Case_numbers_are_unique_and_carry_the_year()
+    {
+        var numbers = new List<string>();
+        for (var i = 0; i < 3; i++) numbers.Add((await _hall.SubmitAsync("T1")).CaseNumber);
+
+        numbers.Distinct().Count().ShouldBe(3);
+        numbers.ShouldAllBe(n => n.StartsWith("2026") && n.Length == 10);
+    }
+
+    [Fact]
+    public async Task The_state_as_of_a_version_or_a_time_replays_the_case_up_to_it()
+    {
+        var c = await _hall.SubmitAsync("T2");
+        await _hall.SetClockAsync(Hall.At(3, 2, 10));
+        await _hall.AcceptAsync(c.Id);
+        await _hall.SetClockAsync(Hall.At(3, 3, 10));
+        await (await _hall.SignAsync(c.Id, "market-h1", "handler")).ShouldBeAsync(HttpStatusCode.OK);
+
+        var v1 = await (await _hall.Auditor.GetAsync($"/api/cases/{c.Id}/state?version=1")).ReadJsonAsync();
+        v1.Str("status").ShouldBe("submitted");
+        v1["version"]!.GetValue<int>().ShouldBe(1);
+        v1["promisedDeadline"].ShouldBeNull();
+        var v2 = await (await _hall.Auditor.GetAsync($"/api/cases/{c.Id}/state?version=2")).ReadJsonAsync();
+        v2.Str("status").ShouldBe("accepted");
+        v2["signatures"]!.AsArray().ShouldBeEmpty();
+
+        var noon = await (await _hall.Auditor.GetAsync($"/api/cases/{c.Id}/state?asOf={Q(Hall.At(3, 2, 12))}")).ReadJsonAsync();
+        noon.Str("status").ShouldBe("accepted");
+        noon["version"]!.GetValue<int>().ShouldBe(2);
+        var now = await (await _hall.Auditor.GetAsync($"/api/cases/{c.Id}/state?asOf={Q(Hall.At(3, 3, 12))}")).ReadJsonAsync();
+        now.Str("status").ShouldBe("in-review");
+        now["signatures"]!.AsArray().Count.ShouldBe(1);
+        var latest = await (await _hall.Auditor.GetAsync($"/api/cases/{c.Id}/state")).ReadJsonAsync();
+        latest["version"]!.GetValue<int>().ShouldBe(3);
+    }
+
+    [Fact]
+    public async Task The_state_before_the_case_existed_or_past_its_last_version_is_a_404_and_both_selectors_a_400()
+    {
+        var c = await _hall.SubmitAsync("T1");
+
+        (await _hall.Auditor.GetAsync($"/api/cases/{c.Id}/state?asOf={Q(Hall.At(3, 1))}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await _hall.Auditor.GetAsync($"/api/cases/{c.Id}/state?version=9")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        await (await _hall.Auditor.GetAsync($"/api/cases/{c.Id}/state?version=1&asOf={Q(Hall.At(3, 3))}")).ShouldBeInvalidAsync();
+        await (await _hall.Auditor.GetAsync($"/api/cases/{c.Id}/state?version=0")).ShouldBeInvalidAsync("version");
+        await (await _hall.Auditor.GetAsync($"/api/cases/{c.Id}/state?asOf=last-tuesday")).ShouldBeInvalidAsync("asOf");
+    }
+
+    [Fact]
+    public async Task An_unknown_case_is_a_404_on_every_read()
+    {
+        var id = Guid.NewGuid();
+
+        foreach (var path in new[] { $"/api/cases/{id}", $"/api/cases/{id}/history", $"/api/cases/{id}/state", $"/api/cases/{id}/state?version=1" })
+            (await _hall.Clerk.GetAsync(path)).StatusCode.ShouldBe(HttpStatusCode.NotFound, path);
+    }
+
+    [Fact]
+    public async Task The_view_carries_its_version_as_an_ETag()
+    {
+        var c = await _hall.AcceptedCaseAsync("T1");
+
+        var response = await _hall.Clerk.GetAsync($"/api/cases/{c.Id}");
+
+        response.Headers.ETag!.Tag.ShouldBe("\"2\"");
+        (await response.ReadJsonAsync())["version"]!.GetValue<int>().ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task The_history_lists_every_event_with_its_actor()
+    {
+        var applicant = _hall.Applicant("applicant-history");
+        var c = await _hall.SubmitAsync("T1", by: applicant, channel: "kiosk");
+        await _hall.AcceptAsync(c.Id);
+        await (await _hall.SignAsync(c.Id, "market-a1", "approver")).ShouldBeAsync(HttpStatusCode.OK);
+
+        var history = (await (await _hall.Auditor.GetAsync($"/api/cases/{c.Id}/history")).ReadJsonAsync()).AsArray();
+
+        history.Select(e => e.Str("type")).ShouldBe(["case_submitted", "case_accepted", "signature_recorded", "case_approved"]);
+        history.Select(e => e!["version"]!.GetValue<int>()).ShouldBe([1, 2, 3, 4]);
+        history.Select(e => e!["metadata"]!.Str("actorId")).ShouldBe(["applicant-history", "clerk-1", "market-a1", "market-a1"]);
+        history[1]!["metadata"]!.Str("role").ShouldBe("clerk");
+        history.Select(e => e!["timestamp"]!.GetValue<DateTimeOffset>()).ShouldAllBe(t => t == ApiFactory.Start);
+    }
+
+    [Fact]
+    public async Task The_case_view_has_every_field_of_the_contract()
+    {
+        var c = await _hall.AcceptedCaseAsync("T1");
+
+        var view = (await _hall.ViewAsync(c.Id)).AsObject();
+
+        string[] contract =
+        [
+            "id", "caseNumber", "matterCode", "matterVersion", "departmentCode", "status", "applicant", "channel", "receivedAt",
+            "acceptedAt", "decidedAt", "outcome", "promisedDeadline", "statutoryDeadline", "light", "workingDaysUsed", "suspendedDays",
+            "signatures", "parallelReview", "suspensions", "fees", "licence", "ratings", "version",
+        ];
+        foreach (var field in contract) view.ContainsKey(field).ShouldBeTrue(field);
+        view["fees"]!.AsObject().Select(f => f.Key).ShouldBe(["assessed", "paid", "waived", "balance"], ignoreOrder: true);
+        view["signatures"]!.AsArray().ShouldBeEmpty();
+        view["ratings"]!.AsArray().ShouldBeEmpty();
+        view.Str("id").ShouldBe(c.Id);
+        view.Str("caseNumber").ShouldBe(c.CaseNumber);
+        view["queryCode"].ShouldBeNull();
+    }
+}

@@ -1,0 +1,91 @@
+using System.Net;
+using GovEvents.Api.Demo;
+using GovEvents.Api.Hosting.Auth;
+using GovEvents.Api.Hosting.Database;
+using GovEvents.Api.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Shouldly;
+
+namespace GovEvents.Api.Tests.Organisation;
+
+/// <summary>The host as ./run.sh starts it: the demo dataset loaded at start-up.</summary>
+public sealed class DemoApiFactory : ApiFactory
+{
+    protected override void ConfigureSettings(IDictionary<string, string?> settings) => settings["GovEvents:Demo:Load"] = "true";
+}
+
+public sealed class DemoDataTests(DemoApiFactory api) : IClassFixture<DemoApiFactory>
+{
+    private readonly Hall _hall = new(api);
+
+    [Fact]
+    public async Task The_demo_catalogue_calendar_and_departments_are_loaded()
+    {
+        var matters = await (await _hall.Anonymous.GetAsync("/api/matters")).ReadJsonAsync();
+        matters["total"]!.GetValue<int>().ShouldBeGreaterThanOrEqualTo(20);
+        var items = matters["items"]!.AsArray();
+        items.ShouldContain(m => m!["instantApproval"]!.GetValue<bool>());
+        items.ShouldContain(m => m!["commitment"] != null);
+        items.ShouldContain(m => m!["parallel"] != null);
+        items.Select(m => m!["tiers"]!.GetValue<int>()).Distinct().Order().ShouldBe([1, 2, 3]);
+
+        var calendar = await (await _hall.Anonymous.GetAsync("/api/calendar/2026")).ReadJsonAsync();
+        calendar["holidays"]!.AsArray().Count.ShouldBe(DemoData.Holidays2026.Length);
+        calendar["workdays"]!.AsArray().Count.ShouldBe(DemoData.Workdays2026.Length);
+
+        foreach (var d in DemoData.Departments)
+            (await _hall.StreamVersionAsync($"department-{d.Code}")).ShouldBe(1, d.Code);
+    }
+
+    [Fact]
+    public async Task A_demo_case_is_submitted_at_the_demo_window_and_signed_under_a_demo_delegation()
+    {
+        var clerk = _hall.As("clerk-1", [Roles.Clerk], "HALL", "ZH-01");
+        var c = await _hall.SubmitAsync("QYKB-001", ["application-form", "articles", "id-proof"], by: clerk);
+        await (await _hall.CommandAsync(clerk, c.Id, "acceptance",
+            new { deferred = new[] { new { material = "premises-proof", dueDate = "2026-03-09" } } })).ShouldBeAsync(HttpStatusCode.OK);
+
+        var signed = await _hall.CommandAsync(_hall.As("market-a1", [Roles.Approver], "MARKET"), c.Id, "signatures",
+            new { tier = "approver", opinion = "approve", comment = "同意", onSite = true });
+
+        await signed.ShouldBeAsync(HttpStatusCode.OK);
+        var view = await _hall.ViewAsync(c.Id, clerk);
+        view.Str("status").ShouldBe("approved");
+        view["signatures"]![0]!.Str("delegationId").ShouldBe("demo-market-a1");
+        view.Str("windowCode").ShouldBe("ZH-01");
+        await (await _hall.CommandAsync(_hall.As("market-h1", [Roles.Approver], "MARKET"), c.Id, "signatures",
+            new { tier = "approver", opinion = "approve", comment = "", onSite = true })).ShouldBeRefusedAsync("already-decided");
+    }
+
+    [Fact]
+    public async Task A_demo_instant_approval_matter_licenses_at_once()
+    {
+        var c = await _hall.SubmitAsync("QYKB-003", ["application-form", "id-proof"], by: _hall.Applicant("demo-applicant"), channel: "mobile");
+
+        c.Status.ShouldBe("licensed");
+    }
+
+    [Fact]
+    public async Task Loading_again_changes_nothing()
+    {
+        var before = (await api.Store.ReadAllAsync(0, 100_000)).Count;
+
+        await api.Services.GetRequiredService<IDemoDataLoader>().LoadAsync(CancellationToken.None);
+
+        (await api.Store.ReadAllAsync(0, 100_000)).Count.ShouldBe(before);
+    }
+
+    [Fact]
+    public async Task The_demo_matters_signing_tiers_are_covered_by_demo_delegations()
+    {
+        // Every department with a matter has a handler, reviewer and approver delegated for its tiers.
+        var matters = (await (await _hall.Anonymous.GetAsync("/api/matters")).ReadJsonAsync())["items"]!.AsArray();
+        foreach (var m in matters)
+        {
+            var dept = m.Str("departmentCode").ToLowerInvariant();
+            (await _hall.StreamVersionAsync($"delegation-demo-{dept}-a1")).ShouldBe(1, m.Str("code"));
+            if (m!["tiers"]!.GetValue<int>() >= 2) (await _hall.StreamVersionAsync($"delegation-demo-{dept}-h1")).ShouldBe(1);
+            if (m!["tiers"]!.GetValue<int>() == 3) (await _hall.StreamVersionAsync($"delegation-demo-{dept}-r1")).ShouldBe(1);
+        }
+    }
+}
