@@ -163,7 +163,10 @@ public sealed class ProjectionDaemon : IAsyncDisposable
             NpgsqlConnection? conn = null;
             try
             {
-                conn = await _store.DataSource.OpenConnectionAsync(stop);
+                // Not from the pool: closing it must end the session, and with it every lock it holds,
+                // even when the explicit release below cannot run.
+                conn = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(_store.Options.ConnectionString) { Pooling = false }.ConnectionString);
+                await conn.OpenAsync(stop);
                 _logger.LogDebug("The projection daemon opened its leadership connection (backend {Pid})", conn.ProcessID);
                 conn.Notification += OnNotification;
                 await using (var listen = new NpgsqlCommand($"listen \"{_store.Notifier.Channel}\"", conn))
@@ -238,7 +241,7 @@ public sealed class ProjectionDaemon : IAsyncDisposable
         conn.Notification -= OnNotification;
         try
         {
-            // A pooled connection keeps session locks until its next use: release them explicitly.
+            // Release explicitly so that the other nodes need not wait for the session to end.
             if (conn.State == System.Data.ConnectionState.Open)
             {
                 await using var cmd = new NpgsqlCommand("select pg_advisory_unlock_all(); unlisten *", conn);

@@ -126,10 +126,10 @@ public static class ProjectionTestKit
 
     public static string NewId(string prefix = "acc") => $"{prefix}-{Guid.NewGuid():N}";
 
-    /// <summary>Polls until <paramref name="condition"/> holds or ten seconds pass.</summary>
+    /// <summary>Polls until <paramref name="condition"/> holds or thirty seconds pass (a loaded CI machine is slow).</summary>
     public static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> condition)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
         while (true)
         {
             var value = await read();
