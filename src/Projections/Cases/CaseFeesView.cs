@@ -15,7 +15,12 @@ public sealed record FeeRefundView(decimal Amount, string Channel, string Receip
 /// </summary>
 public sealed record FeesView(decimal Assessed, decimal Paid, decimal Waived, decimal Balance)
 {
-    public static readonly FeesView None = new(0, 0, 0, 0);
+    /// <summary>
+    /// No fees yet: a fresh instance each time. Never a shared static default: Newtonsoft populates
+    /// a property's existing value in place when it reads a stored view, so a shared one would be
+    /// overwritten with one case's fees and leak them into every other.
+    /// </summary>
+    public static FeesView None => new(0, 0, 0, 0);
 
     public string? NoticeNumber { get; init; }
     public DateTimeOffset? AssessedAt { get; init; }
