@@ -24,18 +24,21 @@ public sealed record FeeItemDefinition(
         var standard = Amount is not null;
         var range = MinAmount is not null || MaxAmount is not null;
         if (standard == range) Add("amount", "Give either a standard amount or a discretionary range (minAmount and maxAmount).");
-        if (standard && !IsYuan(Amount!.Value)) Add("amount", "A non-negative amount in yuan, to the fen.");
+        if (standard && !IsYuan(Amount!.Value)) Add("amount", "A non-negative amount in yuan, to the fen (at most 1,000,000,000).");
         if (range)
         {
-            if (MinAmount is not { } min || !IsYuan(min)) Add("minAmount", "A non-negative amount in yuan, to the fen.");
-            if (MaxAmount is not { } max || !IsYuan(max)) Add("maxAmount", "A non-negative amount in yuan, to the fen.");
+            if (MinAmount is not { } min || !IsYuan(min)) Add("minAmount", "A non-negative amount in yuan, to the fen (at most 1,000,000,000).");
+            if (MaxAmount is not { } max || !IsYuan(max)) Add("maxAmount", "A non-negative amount in yuan, to the fen (at most 1,000,000,000).");
             if (MinAmount is { } lo && MaxAmount is { } hi && hi < lo) Add("maxAmount", "The upper bound is at least the lower bound.");
         }
         return errors;
     }
 
-    /// <summary>Money as the hall handles it: not negative, at most two decimals (fen).</summary>
-    public static bool IsYuan(decimal amount) => amount >= 0 && decimal.Round(amount, 2) == amount;
+    /// <summary>The largest amount the hall handles on one line (a bound that keeps every sum exact).</summary>
+    public const decimal MaxYuan = 1_000_000_000m;
+
+    /// <summary>Money as the hall handles it: not negative, at most two decimals (fen), at most <see cref="MaxYuan"/>.</summary>
+    public static bool IsYuan(decimal amount) => amount is >= 0 and <= MaxYuan && decimal.Round(amount, 2) == amount;
 }
 
 public sealed record FeeItemPublished(string Code, FeeItemDefinition Definition, int ReviewedYear, DateTimeOffset PublishedAt);

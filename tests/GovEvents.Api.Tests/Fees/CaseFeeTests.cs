@@ -233,6 +233,8 @@ public sealed class CaseFeeTests(ApiFactory api) : IClassFixture<ApiFactory>
         await (await cashier.PostAsJsonAsync($"/api/cases/{id}/fees", Lines(("FEE-STD", 50m), ("FEE-STD", 50m)))).ShouldBeInvalidAsync("items");
         await (await cashier.PostAsJsonAsync($"/api/cases/{id}/fees/payments", Payment(0m, "window", "R-1"))).ShouldBeInvalidAsync("amount");
         await (await cashier.PostAsJsonAsync($"/api/cases/{id}/fees/payments", Payment(1.234m, "window", "R-1"))).ShouldBeInvalidAsync("amount");
+        await (await cashier.PostAsJsonAsync($"/api/cases/{id}/fees/payments", Payment(decimal.MaxValue, "window", "R-1"))).ShouldBeInvalidAsync("amount");
+        await (await cashier.PostAsync($"/api/cases/{id}/fees/payments", Http.Json("""{ "amount": 1e40, "channel": "window", "receiptNumber": "R" }"""))).ShouldBeInvalidAsync();
         await (await cashier.PostAsJsonAsync($"/api/cases/{id}/fees/payments", new { amount = 10m, channel = "window" })).ShouldBeInvalidAsync("receiptNumber");
         await (await cashier.PostAsync($"/api/cases/{id}/fees/payments", Http.Json("""{ "amount": 10, "channel": "cash", "receiptNumber": "R" }"""))).ShouldBeInvalidAsync();
         await (await cashier.PostAsync($"/api/cases/{id}/fees/payments", Http.Json("""{ "amount": "ten" }"""))).ShouldBeInvalidAsync();

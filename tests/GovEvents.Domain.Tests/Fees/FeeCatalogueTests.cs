@@ -22,6 +22,7 @@ public sealed class FeeCatalogueTests
         Range(300, 100).Validate().Keys.ShouldContain("maxAmount");
         Standard(-1).Validate().Keys.ShouldContain("amount");
         Standard(1.005m).Validate().Keys.ShouldContain("amount");
+        Standard(1_000_000_000.01m).Validate().Keys.ShouldContain("amount");
         (Standard() with { LegalBasis = " " }).Validate().Keys.ShouldContain("legalBasis");
     }
 
