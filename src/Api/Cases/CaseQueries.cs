@@ -15,7 +15,7 @@ public sealed record CaseViewResponse(
     DateTimeOffset ReceivedAt, DateTimeOffset? AcceptedAt, bool DeemedAccepted, DateTimeOffset? DecidedAt, string? Outcome,
     DateOnly? PromisedDeadline, DateOnly? StatutoryDeadline, string? Light, int WorkingDaysUsed, int SuspendedDays, int? ExtensionDays,
     IReadOnlyList<SignatureView> Signatures, ParallelReviewView? ParallelReview, IReadOnlyList<SuspensionView> Suspensions,
-    FeesView Fees, LicenceView? Licence, IReadOnlyList<object> Ratings, DateOnly? LicenceDueDate, DateOnly? PostCheckDueDate,
+    FeesView Fees, LicenceView? Licence, IReadOnlyList<RatingView> Ratings, DateOnly? LicenceDueDate, DateOnly? PostCheckDueDate,
     string? PostCheckOutcome, string? TransferredTo, DateTimeOffset? ClosedAt, int Version);
 
 public sealed record CaseHistoryEntry(long Sequence, int Version, string Type, DateTimeOffset Timestamp, object Data, EventMetadata Metadata, string Hash);
@@ -58,7 +58,7 @@ public static class CaseQueries
         v.Id, v.CaseNumber, v.MatterCode, v.MatterName, v.MatterVersion, v.DepartmentCode, v.WindowCode, v.Status, v.Applicant,
         v.AgentStaffId, v.Channel, v.Materials, v.Deferred, v.ReceivedAt, v.AcceptedAt, v.DeemedAccepted, v.DecidedAt, v.Outcome,
         v.PromisedDeadline, v.StatutoryDeadline, CaseTiming.Light(v, today, calendar, hall), CaseTiming.WorkingDaysUsed(v, today, calendar, hall),
-        v.SuspendedDays, v.ExtensionDays, v.Signatures, v.ParallelReview, v.Suspensions, v.Fees, v.Licence, [], v.LicenceDueDate,
+        v.SuspendedDays, v.ExtensionDays, v.Signatures, v.ParallelReview, v.Suspensions, v.Fees, v.Licence, v.Ratings, v.LicenceDueDate,
         v.PostCheckDueDate, v.PostCheckOutcome, v.TransferredTo, v.ClosedAt, v.Version);
 
     private static async Task<IResult> Get(string id, RequestActor actor, PgEventStore store, CaseCommandHandler handler, HallTimeZone hall, HttpContext http, CancellationToken ct)

@@ -2,6 +2,8 @@ using GovEvents.Api.Common;
 using GovEvents.Api.Dev;
 using GovEvents.Api.Hosting;
 using GovEvents.Api.Hosting.Database;
+using GovEvents.Api.Complaints;
+using GovEvents.Api.Ratings;
 using GovEvents.Domain.Time;
 using GovEvents.EventStore;
 using GovEvents.Projections.Cases;
@@ -19,7 +21,9 @@ public static class CasesModule
         services.AddSingleton<CaseCommandHandler>();
 
         services.AddSingleton(sp => new TimerRegistry()
-            .AddCaseTimers(sp.GetRequiredService<HallClock>(), sp.GetRequiredService<CaseCommandHandler>));
+            .AddCaseTimers(sp.GetRequiredService<HallClock>(), sp.GetRequiredService<CaseCommandHandler>)
+            .AddRatingTimers(sp.GetRequiredService<HallClock>(), sp.GetRequiredService<CaseCommandHandler>)
+            .AddComplaintTimers(sp.GetRequiredService<HallClock>(), sp.GetRequiredService<ComplaintCommandHandler>));
         services.AddSingleton<TimerRunner>();
         services.AddEventStoreTimers(o =>
         {

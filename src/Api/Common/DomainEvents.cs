@@ -1,5 +1,7 @@
 using GovEvents.Domain.Cases;
 using GovEvents.Domain.Catalogue;
+using GovEvents.Domain.Complaints;
+using GovEvents.Domain.Fees;
 using GovEvents.Domain.Organisation;
 using GovEvents.EventStore;
 
@@ -20,5 +22,16 @@ public static class DomainEvents
         .Register<ParallelReviewStarted>().Register<ParallelOpinionGiven>().Register<ParallelConsentDeemed>().Register<JointMeetingHeld>()
         .Register<CaseSuspended>().Register<CaseResumed>().Register<DeadlineExtended>()
         .Register<LicenceIssued>().Register<LicenceDelivered>().Register<CaseWithdrawn>().Register<CaseTransferred>()
-        .Register<PostCheckRecorded>().Register<LicenceRevoked>().Register<DeferredMaterialOverdue>().Register<PostCheckOverdue>();
+        .Register<PostCheckRecorded>().Register<LicenceRevoked>().Register<DeferredMaterialOverdue>().Register<PostCheckOverdue>()
+        // fee catalogue and the case's fees (一费制)
+        .Register<FeeItemPublished>().Register<FeeItemReviewed>().Register<FeeItemRevoked>()
+        .Register<FeesAssessed>().Register<FeePaid>().Register<FeeWaived>().Register<FeeNoticeCancelled>()
+        .Register<FeeRefundDue>().Register<FeeRefunded>().Register<ApprovalAwaitingFees>()
+        // ratings (好差评)
+        .Register<RatingSubmitted>().Register<RatingCalledBack>().Register<RatingRectified>()
+        .Register<RatingCallbackOverdue>().Register<RatingRectificationOverdue>().Register<RatingAppealed>().Register<RatingAppealDecided>()
+        // complaints (投诉) and accountability (问责)
+        .Register<ComplaintFiled>().Register<ComplaintAccepted>().Register<ComplaintDeclined>().Register<ComplaintAssigned>()
+        .Register<ComplaintInvestigated>().Register<ComplaintRectified>().Register<ComplaintReplied>().Register<ComplaintClosed>()
+        .Register<ComplaintStepOverdue>().Register<ComplaintAccountabilityLinked>().Register<AccountabilityMeasureRecorded>();
 }

@@ -2,6 +2,9 @@ using GovEvents.Api.Admin;
 using GovEvents.Api.Audit;
 using GovEvents.Api.Cases;
 using GovEvents.Api.Catalogue;
+using GovEvents.Api.Complaints;
+using GovEvents.Api.Fees;
+using GovEvents.Api.Ratings;
 using GovEvents.Api.Dev;
 using GovEvents.Api.Organisation;
 using GovEvents.Api.Health;
@@ -55,6 +58,7 @@ public static class HostingExtensions
         services.AddGovEventsSwagger();
 
         services.AddCases(builder.Configuration);
+        services.AddFeesRatingsAndComplaints(builder.Configuration);
         services.AddProjections(builder.Configuration);
         return builder;
     }
@@ -82,6 +86,10 @@ public static class HostingExtensions
         app.MapOrganisation();
         app.MapMatters();
         app.MapCases();
+        app.MapFeeItems();
+        app.MapCaseFees();
+        app.MapRatings();
+        app.MapComplaints();
         app.MapProjectionAdmin();
         app.MapAudit();
         foreach (var module in app.Services.GetServices<IEndpointModule>())

@@ -53,6 +53,10 @@ public sealed record Case
     public DateOnly? PostCheckDueDate { get; init; }
     public bool PostCheckDone { get; init; }
     public bool HasLicence { get; init; }
+    /// <summary>一费制: the payment notice and what was paid, waived and is due back.</summary>
+    public CaseFees Fees { get; init; } = CaseFees.None;
+    /// <summary>好差评: the ratings of the case's stages and their follow-up.</summary>
+    public CaseRatings Ratings { get; init; } = CaseRatings.None;
 
     public bool Decided => Status is CaseStatus.Approved or CaseStatus.Denied or CaseStatus.Licensed
         or CaseStatus.Delivered or CaseStatus.Revoked;
@@ -126,6 +130,8 @@ public sealed record Case
         CaseTransferred => state with { Status = CaseStatus.Transferred },
         PostCheckRecorded => state with { PostCheckDone = true },
         LicenceRevoked => state with { Status = CaseStatus.Revoked },
+        ICaseFeeEvent f => state with { Fees = CaseFees.Evolve(state.Fees, f) },
+        ICaseRatingEvent r => state with { Ratings = CaseRatings.Evolve(state.Ratings, r) },
         _ => state,
     };
 

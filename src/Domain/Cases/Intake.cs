@@ -27,6 +27,10 @@ public static partial class CaseDecider
         if (m.InstantApproval && MissingMandatory(m, submitted.Materials).Count == 0)
         {
             var accepted = Accepted(Case.Evolve(Case.Initial, submitted), [], clock);
+            // A matter with fees is approved by the system once its notice is settled (rule 6).
+            if (m.FeeItemCodes.Count > 0)
+                return Decision.Of(submitted, accepted, new ApprovalAwaitingFees(c.CaseId, "system",
+                    $"instant-approval rule {m.Code}@v{c.Matter.Version}", IssueLicence: true, PostCheckDays: null, clock.Now));
             return Decision.Of(submitted, accepted,
                 new CaseApproved(c.CaseId, SystemActor, $"instant-approval rule {m.Code}@v{c.Matter.Version}",
                     clock.Calendar.AddWorkingDays(clock.Today, LicenceDays), null, clock.Now),
@@ -77,10 +81,14 @@ public static partial class CaseDecider
 
         var accepted = Accepted(state, deferred.Where(d => missing.Contains(d.Material)).ToList(), clock);
         // 告知承诺: a signed commitment is approved on acceptance; its post-check comes later.
+        // A matter with fees is approved by the system once its notice is settled (rule 6).
         if (state.CommitmentSigned && state.Matter.Commitment is { } commitment)
-            return Decision.Of(accepted, new CaseApproved(state.Id, "commitment", "notification-commitment",
-                clock.Calendar.AddWorkingDays(clock.Today, LicenceDays),
-                clock.Calendar.AddWorkingDays(clock.Today, commitment.PostCheckDays), clock.Now));
+            return state.Matter.FeeItemCodes.Count > 0
+                ? Decision.Of(accepted, new ApprovalAwaitingFees(state.Id, "commitment", "notification-commitment",
+                    IssueLicence: false, commitment.PostCheckDays, clock.Now))
+                : Decision.Of(accepted, new CaseApproved(state.Id, "commitment", "notification-commitment",
+                    clock.Calendar.AddWorkingDays(clock.Today, LicenceDays),
+                    clock.Calendar.AddWorkingDays(clock.Today, commitment.PostCheckDays), clock.Now));
         return Decision.Of(accepted);
     }
 
@@ -122,7 +130,7 @@ public static partial class CaseDecider
         if (state.Decided) return Decision.Refuse(Rules.AlreadyDecided, "A decided case cannot be withdrawn.");
         if (state.Closed || !state.Exists) return InvalidState(state, "withdraw");
         if (string.IsNullOrWhiteSpace(c.Reason)) return Decision.Refuse(Rules.ReasonRequired, "A withdrawal states its reason.");
-        return Decision.Of(new CaseWithdrawn(state.Id, c.Reason, clock.Now));
+        return Decision.Of([new CaseWithdrawn(state.Id, c.Reason, clock.Now), .. CancelFees(state, FeeCancelCause.Withdrawn, clock)]);
     }
 
     /// <summary>市县转接: a lower level's preliminary review goes to the deciding hall with every material.</summary>

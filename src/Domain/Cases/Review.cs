@@ -45,7 +45,7 @@ public static partial class CaseDecider
             if (string.IsNullOrWhiteSpace(c.Reason)) return Decision.Refuse(Rules.ReasonRequired, "A denial states its reason.");
             if (string.IsNullOrWhiteSpace(c.LegalBasis)) return Decision.Refuse(Rules.LegalBasisRequired, "A denial states its legal basis.");
         }
-        if (final && c.Opinion == Opinion.Approve && c.FeesOpen)
+        if (final && c.Opinion == Opinion.Approve && (c.FeesOpen || state.Fees.Open))
             return Decision.Refuse(Rules.BalanceOpen, "Assessed fees are unpaid and not waived.");
 
         var signature = new SignatureRecorded(state.Id, c.Tier, c.SignerId, c.Opinion, c.Comment ?? "", c.OnSite,
@@ -54,7 +54,8 @@ public static partial class CaseDecider
         return c.Opinion == Opinion.Approve
             ? Decision.Of(signature, new CaseApproved(state.Id, c.SignerId, "signature",
                 clock.Calendar.AddWorkingDays(clock.Today, LicenceDays), null, clock.Now))
-            : Decision.Of(signature, new CaseDenied(state.Id, c.SignerId, c.Reason!, c.LegalBasis!, RightsNotice, clock.Now));
+            : Decision.Of([signature, new CaseDenied(state.Id, c.SignerId, c.Reason!, c.LegalBasis!, RightsNotice, clock.Now),
+                .. CancelFees(state, FeeCancelCause.Denied, clock)]);
     }
 
     /// <summary>并联审批: the matter's department leads; participants answer within their opinion days.</summary>

@@ -46,4 +46,8 @@ public static class Rules
     public const string SupplementAlreadyRequested = "supplement-already-requested";
     public const string RightsNoticeRequired = "rights-notice-required";
     public const string DelegationInvalid = "delegation-invalid";
+    public const string PaymentExceedsBalance = "payment-exceeds-balance";
+    public const string ReceiptDuplicate = "receipt-duplicate";
+    public const string WaiverExceedsFee = "waiver-exceeds-fee";
+    public const string RefundExceedsDue = "refund-exceeds-due";
 }

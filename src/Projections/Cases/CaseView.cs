@@ -9,10 +9,6 @@ public sealed record ParticipantView(string DepartmentCode, DateOnly DueDate, st
 public sealed record ParallelReviewView(string LeadDepartmentCode, ImmutableList<ParticipantView> Participants);
 public sealed record SuspensionView(string Reason, string ReasonName, string LegalBasis, bool CountsTowardLimit, int ExpectedDays, string ApprovedBy,
     DateTimeOffset SuspendedAt, DateOnly SuspendedOn, DateTimeOffset? ResumedAt, int StoppedWorkingDays);
-public sealed record FeesView(decimal Assessed, decimal Paid, decimal Waived, decimal Balance)
-{
-    public static readonly FeesView None = new(0, 0, 0, 0);
-}
 public sealed record LicenceView(string LicenceNumber, DateOnly? ValidUntil, DateTimeOffset IssuedAt, DateTimeOffset? DeliveredAt, string? DeliveryMethod, DateTimeOffset? RevokedAt);
 public sealed record DeferredView(string Material, DateOnly DueDate, bool Delivered);
 
@@ -62,6 +58,7 @@ public sealed record CaseView
     public ParallelReviewView? ParallelReview { get; init; }
     public ImmutableList<SuspensionView> Suspensions { get; init; } = [];
     public FeesView Fees { get; init; } = FeesView.None;
+    public ImmutableList<RatingView> Ratings { get; init; } = [];
     public LicenceView? Licence { get; init; }
     /// <summary>Staff who acted on the case (for the work queue's staffId filter).</summary>
     public ImmutableSortedSet<string> StaffIds { get; init; } = [];
@@ -130,6 +127,7 @@ public static class CaseViewBuilder
             {
                 Status = "approved", Outcome = "approved", DecidedAt = a.DecidedAt, LicenceDueDate = a.LicenceDueDate,
                 PostCheckDueDate = a.PostCheckDueDate, Instant = a.Basis.StartsWith("instant", StringComparison.Ordinal),
+                Fees = CaseFeesView.Approved(view.Fees),
             },
             CaseDenied d => view with { Status = "denied", Outcome = "denied", DecidedAt = d.DecidedAt, ClosedAt = d.DecidedAt },
             ParallelReviewStarted p => view with
@@ -159,6 +157,8 @@ public static class CaseViewBuilder
             CaseWithdrawn w => view with { Status = "withdrawn", ClosedAt = w.WithdrawnAt },
             CaseTransferred t => view with { Status = "transferred", TransferredTo = t.ToHall, ClosedAt = t.TransferredAt },
             PostCheckRecorded p => view with { PostCheckOutcome = Kebab(p.Outcome) },
+            ICaseFeeEvent f => view with { Fees = CaseFeesView.Apply(view.Fees, f) },
+            ICaseRatingEvent r => view with { Ratings = CaseRatingsView.Apply(view.Ratings, r) },
             LicenceRevoked r => view with
             {
                 Status = "revoked", ClosedAt = r.RevokedAt,

@@ -38,6 +38,12 @@ public static class Policies
     /// <summary>Rating callback and rectification, complaint steps, accountability, alert review.</summary>
     public const string Oversight = "oversight";
 
+    /// <summary>Refunds paid back at the unified fee window.</summary>
+    public const string FeeRefunds = "fee-refunds";
+
+    /// <summary>Appeals of a bad review (申诉) by the staff who served the case; the hall manager decides them.</summary>
+    public const string RatingAppeals = "rating-appeals";
+
     /// <summary>Supervision, metrics, assessments.</summary>
     public const string Supervision = "supervision";
 
@@ -70,6 +76,8 @@ public static class Policies
         [JointMeetings] = [Roles.Manager, Leader],
         [Fees] = [Cashier, Handler],
         [FeePayments] = [Cashier, Applicant],
+        [FeeRefunds] = [Cashier],
+        [RatingAppeals] = [Clerk, Handler, Reviewer, Approver, Leader, Cashier],
         [Oversight] = [Roles.Manager, Leader],
         [Supervision] = [Inspector, Roles.Manager, Leader],
         [Audit] = [Auditor],

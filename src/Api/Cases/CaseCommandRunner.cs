@@ -1,0 +1,34 @@
+using GovEvents.Api.Common;
+using GovEvents.Domain;
+using GovEvents.Domain.Cases;
+
+namespace GovEvents.Api.Cases;
+
+/// <summary>
+/// Runs one decision on a case for an endpoint: If-Match honoured, cases the caller may not see
+/// hidden (404), and a refusal "not-found" (an unknown part of the case, such as a rating) a 404
+/// too. The response body may use the case as it stands after the appended events.
+/// </summary>
+public static class CaseCommandRunner
+{
+    public const string NotFoundRule = "not-found";
+
+    public static async Task<IResult> RunAsync(HttpContext http, CaseCommandHandler handler, string id,
+        Func<Case, CaseClock, Decision> decide, CancellationToken ct, Func<Case, bool>? visible = null,
+        Func<CommandOutcome.Done, Case, object>? body = null, string? createdAt = null)
+    {
+        if (!CommandResults.TryIfMatch(http, out var ifMatch, out var problem)) return problem!;
+        Case? judged = null;
+        var outcome = await handler.HandleAsync(id, ifMatch, (state, clock) =>
+        {
+            judged = state;
+            return Task.FromResult(decide(state, clock));
+        }, ct, visible);
+        if (outcome is CommandOutcome.Refused { Refusal.Rule: NotFoundRule } missing) return CommandResults.NotFound(missing.Refusal.Detail);
+        return outcome.ToResult(http, body is null ? null : done => body(done, done.Events.Aggregate(judged!, Case.Evolve)),
+            outcome is CommandOutcome.Done { Events.Count: > 0 } ? createdAt : null);
+    }
+
+    public static IResult Forbidden(string detail) =>
+        Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: detail);
+}

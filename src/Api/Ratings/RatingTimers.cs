@@ -1,0 +1,48 @@
+using GovEvents.Api.Cases;
+using GovEvents.Domain;
+using GovEvents.Domain.Cases;
+using GovEvents.Domain.Time;
+using GovEvents.EventStore;
+
+namespace GovEvents.Api.Ratings;
+
+/// <summary>
+/// A bad review's callback and rectification on the store's durable timers: one timer each per
+/// rating, cancelled when done (or when an appeal excludes the review); if it fires first, the
+/// decider records the overdue step once.
+/// </summary>
+public static class RatingTimers
+{
+    public const string CallbackOverdue = "rating-callback-overdue";
+    public const string RectificationOverdue = "rating-rectification-overdue";
+
+    public static TimerRegistry AddRatingTimers(this TimerRegistry timers, HallClock hall, Func<CaseCommandHandler> handler)
+    {
+        timers
+            .On<RatingSubmitted>((e, _) => e is { CallbackDueDate: { } callback, RectificationDueDate: { } rectification }
+                ? [TimerInstruction.Schedule($"{CallbackOverdue}:{e.RatingId}", hall.EndOf(callback)),
+                   TimerInstruction.Schedule($"{RectificationOverdue}:{e.RatingId}", hall.EndOf(rectification))]
+                : [])
+            .On<RatingCalledBack>((e, _) => TimerInstruction.Cancel($"{CallbackOverdue}:{e.RatingId}"))
+            .On<RatingRectified>((e, _) => TimerInstruction.Cancel($"{RectificationOverdue}:{e.RatingId}"))
+            .On<RatingAppealDecided>((e, _) => e.Upheld
+                ? [TimerInstruction.Cancel($"{CallbackOverdue}:{e.RatingId}"), TimerInstruction.Cancel($"{RectificationOverdue}:{e.RatingId}")]
+                : []);
+
+        timers.Handle(CallbackOverdue, (t, _, ct) => Decide(handler(), t, (s, c) => CaseDecider.FlagRatingCallbackOverdue(s, RatingIdOf(t), c), ct));
+        timers.Handle(RectificationOverdue, (t, _, ct) => Decide(handler(), t, (s, c) => CaseDecider.FlagRatingRectificationOverdue(s, RatingIdOf(t), c), ct));
+        return timers;
+    }
+
+    private static string RatingIdOf(DueTimer timer) => timer.Kind[(timer.Kind.IndexOf(':') + 1)..];
+
+    private static async Task<TimerDecision> Decide(CaseCommandHandler handler, DueTimer timer, Func<Case, CaseClock, Decision> decide, CancellationToken ct)
+    {
+        var loaded = await handler.LoadAsync(timer.StreamId, ct);
+        if (loaded is null) return TimerDecision.Nothing;
+        var decision = decide(loaded.State, await handler.ClockAsync(ct));
+        return decision.Events.Count == 0
+            ? TimerDecision.Nothing
+            : TimerDecision.Append(timer.StreamId, CaseCommandHandler.StreamType, loaded.Version, [.. decision.Events]);
+    }
+}

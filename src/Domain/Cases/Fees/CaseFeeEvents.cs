@@ -1,0 +1,51 @@
+namespace GovEvents.Domain.Cases;
+
+public enum PaymentChannel { Window, Online }
+public enum FeeCancelCause { Withdrawn, Denied }
+
+/// <summary>An event of the case's fees (一费制), folded by <see cref="CaseFees.Evolve"/>.</summary>
+public interface ICaseFeeEvent
+{
+    string CaseId { get; }
+}
+
+/// <summary>One item of the payment notice, as the catalogue stood when it was assessed.</summary>
+public sealed record AssessedFee(string FeeItemCode, string Name, string DepartmentCode, string LegalBasis, decimal Amount);
+
+/// <summary>
+/// 一费制: the one payment notice of the case, listing every assessed item of every department.
+/// A later notice (only while nothing is paid or waived) replaces it entirely.
+/// </summary>
+public sealed record FeesAssessed(
+    string CaseId, string NoticeNumber, IReadOnlyList<AssessedFee> Items, decimal Total, string? Supersedes,
+    string AssessedBy, DateTimeOffset AssessedAt) : ICaseFeeEvent;
+
+/// <summary>Paid at the unified fee window (cashier) or the unified online channel (applicant), with its receipt.</summary>
+public sealed record FeePaid(
+    string CaseId, decimal Amount, PaymentChannel Channel, string ReceiptNumber, string PaidBy, DateTimeOffset PaidAt) : ICaseFeeEvent;
+
+/// <summary>A reduction or waiver (减免) of one item, only on an approval; flagged for supervision.</summary>
+public sealed record FeeWaived(
+    string CaseId, string FeeItemCode, decimal Amount, string ApprovalReference, string Reason, string WaivedBy,
+    DateTimeOffset WaivedAt) : ICaseFeeEvent;
+
+/// <summary>
+/// The case ended without approval (withdrawn or denied): the notice no longer binds; what was
+/// still outstanding is not owed, what was paid is due back.
+/// </summary>
+public sealed record FeeNoticeCancelled(
+    string CaseId, string NoticeNumber, FeeCancelCause Cause, decimal Outstanding, decimal RefundDue, DateTimeOffset CancelledAt) : ICaseFeeEvent;
+
+/// <summary>System record: money paid on a withdrawn or denied case is due back to the applicant.</summary>
+public sealed record FeeRefundDue(string CaseId, decimal Amount, FeeCancelCause Cause, DateTimeOffset RecordedAt) : ICaseFeeEvent;
+
+/// <summary>The unified fee window paid a refund back, with its receipt.</summary>
+public sealed record FeeRefunded(
+    string CaseId, decimal Amount, PaymentChannel Channel, string ReceiptNumber, string RefundedBy, DateTimeOffset RefundedAt) : ICaseFeeEvent;
+
+/// <summary>
+/// A system approval (秒批 or 告知承诺) waits for the case's fees: rule 6 allows no approval while
+/// assessed fees are open. The system approves once the notice is settled.
+/// </summary>
+public sealed record ApprovalAwaitingFees(
+    string CaseId, string DecidedBy, string Basis, bool IssueLicence, int? PostCheckDays, DateTimeOffset RecordedAt) : ICaseFeeEvent;
