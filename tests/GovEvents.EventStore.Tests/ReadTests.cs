@@ -55,6 +55,9 @@ public sealed class ReadTests(StoreFixture db) : IClassFixture<StoreFixture>
         var e = new MoneyDeposited("a", 1234567.891m, new DateTimeOffset(2026, 10, 1, 8, 30, 15, 123, TimeSpan.FromHours(8)));
         var json = serializer.Serialize(e);
         json.ShouldContain("\"amount\":1234567.891");
+        serializer.Serialize(new MoneyDeposited("a", 0m, e.DepositedAt)).ShouldContain("\"amount\":0,");
+        var (_, scaled) = serializer.DeserializeEvent("money_deposited", serializer.Serialize(e with { Amount = 12.50m }));
+        ((MoneyDeposited)scaled).Amount.ToString(System.Globalization.CultureInfo.InvariantCulture).ShouldBe("12.50");
         var (alias, back) = serializer.DeserializeEvent("money_deposited", json);
         alias.ShouldBe("money_deposited");
         back.ShouldBe(e);

@@ -14,7 +14,7 @@ public sealed class EventSerializer(EventTypeRegistry types)
         FloatParseHandling = FloatParseHandling.Decimal,
         DateParseHandling = DateParseHandling.DateTimeOffset,
         DateTimeZoneHandling = DateTimeZoneHandling.RoundtripKind,
-        Converters = { new Newtonsoft.Json.Converters.StringEnumConverter(new KebabCaseNamingStrategy()) },
+        Converters = { new Newtonsoft.Json.Converters.StringEnumConverter(new KebabCaseNamingStrategy()), new ExactDecimalConverter() },
     };
 
     private static readonly JsonSerializer Json = JsonSerializer.Create(Settings);

@@ -145,7 +145,7 @@ public sealed class CaseQueryTests(HallApiFactory api) : IClassFixture<HallApiFa
             "signatures", "parallelReview", "suspensions", "fees", "licence", "ratings", "version",
         ];
         foreach (var field in contract) view.ContainsKey(field).ShouldBeTrue(field);
-        view["fees"]!.AsObject().Select(f => f.Key).ShouldBe(["assessed", "paid", "waived", "balance"], ignoreOrder: true);
+        foreach (var field in new[] { "assessed", "paid", "waived", "balance" }) view["fees"]!.AsObject().ContainsKey(field).ShouldBeTrue(field);
         view["signatures"]!.AsArray().ShouldBeEmpty();
         view["ratings"]!.AsArray().ShouldBeEmpty();
         view.Str("id").ShouldBe(c.Id);

@@ -125,28 +125,3 @@ public sealed class TestHall(ApiFactory api)
     public async Task SweepAsync() =>
         (await api.CreateClient().PostAsync("/api/dev/sweep", null)).StatusCode.ShouldBe(HttpStatusCode.OK);
 }
-
-public static class RefusalAssertions
-{
-    /// <summary>A 422 problem carrying <paramref name="rule"/>.</summary>
-    public static async Task ShouldBeRefusedAsync(this HttpResponseMessage response, string rule)
-    {
-        var body = await response.Content.ReadAsStringAsync();
-        response.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity, body);
-        response.MediaType().ShouldBe("application/problem+json");
-        JsonNode.Parse(body)!["rule"]!.GetValue<string>().ShouldBe(rule);
-    }
-
-    /// <summary>A 400 problem with errors, never a 5xx.</summary>
-    public static async Task ShouldBeInvalidAsync(this HttpResponseMessage response, string? field = null)
-    {
-        var body = await response.Content.ReadAsStringAsync();
-        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest, body);
-        response.MediaType().ShouldBe("application/problem+json");
-        var errors = JsonNode.Parse(body)!["errors"]!.AsObject();
-        if (field is not null) errors.Select(e => e.Key).ShouldContain(field);
-    }
-
-    public static async Task ShouldBeAsync(this HttpResponseMessage response, HttpStatusCode status) =>
-        response.StatusCode.ShouldBe(status, await response.Content.ReadAsStringAsync());
-}
