@@ -80,22 +80,33 @@ public static partial class CaseDecider
             return Decision.Refuse(Rules.MaterialsIncomplete, $"Missing mandatory materials: {string.Join(", ", uncovered)}.");
 
         var accepted = Accepted(state, deferred.Where(d => missing.Contains(d.Material)).ToList(), clock);
-        // 告知承诺: a signed commitment is approved on acceptance; its post-check comes later.
-        // A matter with fees is approved by the system once its notice is settled (rule 6).
-        if (state.CommitmentSigned && state.Matter.Commitment is { } commitment)
-            return state.Matter.FeeItemCodes.Count > 0
-                ? Decision.Of(accepted, new ApprovalAwaitingFees(state.Id, "commitment", "notification-commitment",
-                    IssueLicence: false, commitment.PostCheckDays, clock.Now))
-                : Decision.Of(accepted, new CaseApproved(state.Id, "commitment", "notification-commitment",
-                    clock.Calendar.AddWorkingDays(clock.Today, LicenceDays),
-                    clock.Calendar.AddWorkingDays(clock.Today, commitment.PostCheckDays), clock.Now));
-        return Decision.Of(accepted);
+        return CommitmentApproval(state, clock) is { } approval ? Decision.Of(accepted, approval) : Decision.Of(accepted);
     }
 
-    private static CaseAccepted Accepted(Case state, IReadOnlyList<DeferredMaterial> deferred, CaseClock clock) =>
-        new(state.Id, deferred, clock.Today,
-            clock.Calendar.AddWorkingDays(clock.Today, state.Matter.PromisedDays),
-            clock.Calendar.AddWorkingDays(clock.Today, state.Matter.StatutoryDays), clock.Now);
+    /// <summary>
+    /// 告知承诺: a signed commitment is approved on acceptance (given or deemed); its post-check
+    /// comes later. A matter with fees is approved by the system once its notice is settled (rule 6).
+    /// </summary>
+    private static object? CommitmentApproval(Case state, CaseClock clock) =>
+        state.CommitmentSigned && state.Matter.Commitment is { } commitment
+            ? state.Matter.FeeItemCodes.Count > 0
+                ? new ApprovalAwaitingFees(state.Id, "commitment", "notification-commitment", IssueLicence: false, commitment.PostCheckDays, clock.Now)
+                : new CaseApproved(state.Id, "commitment", "notification-commitment",
+                    clock.Calendar.AddWorkingDays(clock.Today, LicenceDays),
+                    clock.Calendar.AddWorkingDays(clock.Today, commitment.PostCheckDays), clock.Now)
+            : null;
+
+    /// <summary>
+    /// The clock starts on the day of acceptance; an acceptance after the 5-day window counts from
+    /// receipt, as a deemed one would (ALL art. 32): the office's delay is not the applicant's.
+    /// </summary>
+    private static CaseAccepted Accepted(Case state, IReadOnlyList<DeferredMaterial> deferred, CaseClock clock)
+    {
+        var start = clock.Today > state.AcceptanceDueDate ? state.AcceptanceWindowFrom : clock.Today;
+        return new(state.Id, deferred, start,
+            clock.Calendar.AddWorkingDays(start, state.Matter.PromisedDays),
+            clock.Calendar.AddWorkingDays(start, state.Matter.StatutoryDays), clock.Now);
+    }
 
     public static Decision RefuseAcceptance(Case state, RefuseAcceptance c, CaseClock clock)
     {
@@ -120,9 +131,10 @@ public static partial class CaseDecider
         if (state.Status != CaseStatus.Submitted) return Decision.Nothing;
         if (clock.Today <= state.AcceptanceDueDate) return Decision.Nothing;
         var start = state.AcceptanceWindowFrom;
-        return Decision.Of(new CaseDeemedAccepted(state.Id, start,
+        var deemed = new CaseDeemedAccepted(state.Id, start,
             clock.Calendar.AddWorkingDays(start, state.Matter.PromisedDays),
-            clock.Calendar.AddWorkingDays(start, state.Matter.StatutoryDays), clock.Now));
+            clock.Calendar.AddWorkingDays(start, state.Matter.StatutoryDays), clock.Now);
+        return CommitmentApproval(state, clock) is { } approval ? Decision.Of(deemed, approval) : Decision.Of(deemed);
     }
 
     public static Decision Withdraw(Case state, WithdrawCase c, CaseClock clock)

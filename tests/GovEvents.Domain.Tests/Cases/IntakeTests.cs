@@ -184,6 +184,25 @@ public sealed class IntakeTests : CaseSpec
     }
 
     [Fact]
+    public void An_acceptance_after_the_five_day_window_counts_from_receipt()
+    {
+        // Received Mon 2 Mar; the window ends Mon 9 Mar; accepted on Wed 11 Mar.
+        var accepted = Then<CaseAccepted>(CaseDecider.Accept(Given(Submitted()), new AcceptCase([]), At(3, 11)));
+        accepted.ClockStart.ShouldBe(new DateOnly(2026, 3, 2));
+        accepted.PromisedDeadline.ShouldBe(Calendar2026.Calendar.AddWorkingDays(new DateOnly(2026, 3, 2), 10));
+        Then<CaseAccepted>(CaseDecider.Accept(Given(Submitted()), new AcceptCase([]), At(3, 9))).ClockStart.ShouldBe(new DateOnly(2026, 3, 9));
+    }
+
+    [Fact]
+    public void A_deemed_accepted_commitment_case_is_approved_on_commitment()
+    {
+        var def = MatterDef(commitment: new CommitmentSpec(20));
+        var d = CaseDecider.DeemAccepted(Given(Submitted(def, commitment: true)), At(3, 10));
+        Then<CaseDeemedAccepted>(d);
+        Then<CaseApproved>(d, 1).PostCheckDueDate.ShouldBe(Calendar2026.Calendar.AddWorkingDays(new DateOnly(2026, 3, 10), 20));
+    }
+
+    [Fact]
     public void A_post_check_on_an_ordinary_case_is_refused() =>
         ThenRefused(CaseDecider.RecordPostCheck(Given(Submitted(), Accepted()), new RecordPostCheck(PostCheckOutcome.Confirmed, ""), At(3, 5)), Rules.InvalidState);
 }
