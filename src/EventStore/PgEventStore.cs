@@ -14,6 +14,8 @@ public sealed class PgEventStore : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly bool _ownsDataSource;
     private readonly string _appendSql;
+    private readonly string _startOneSql;
+    private readonly string _appendOneSql;
     private readonly string _selectEvents;
 
     public PgEventStore(EventStoreOptions options, TimeProvider time, NpgsqlDataSource? dataSource = null)
@@ -26,6 +28,46 @@ public sealed class PgEventStore : IAsyncDisposable
         Serializer = new EventSerializer(options.Types);
         Notifier = new AppendNotifier(DataSource, options.NotifyChannel, options.NotifyOnAppend);
         _appendSql = $"select out_seq, out_version, out_tx, out_hash from {options.Schema}.append_events($1, $2, $3, $4, $5, $6, $7, $8)";
+        // One event at a known version, the common case, as one plain statement (no plpgsql call):
+        // the stream row is inserted or moved and the event inserted with its chained hash. When it
+        // moves nothing (a conflict, an archived stream, 0003's order rule) the same statement calls
+        // append_events, whose general path raises the precise error, before any sequence is drawn.
+        var s = options.Schema;
+        var fallback = $"""
+            select f.* from (select 1 where not exists (select 1 from s)) g
+              cross join lateral {s}.append_events($1, $2, $3, $4, $5, $6, $7, $8) f
+            """;
+        _startOneSql = $"""
+            with s as (
+                insert into {s}.streams (id, type, version, head_hash, created, updated, last_tx)
+                values ($1, $2, 1, {s}.event_hash(''::bytea, $1, 1, $5[1], $6[1], $7[1], $8[1]), $8[1], $8[1], pg_current_xact_id())
+                on conflict (id) do nothing
+                returning head_hash),
+            e as (
+                insert into {s}.events (id, stream_id, version, type, data, metadata, "timestamp", hash)
+                select $4[1], $1, 1, $5[1], $6[1], $7[1], $8[1], s.head_hash from s
+                returning seq, version, tx_id, hash)
+            select * from e
+            union all
+            {fallback}
+            """;
+        _appendOneSql = $"""
+            with s as (
+                update {s}.streams st
+                   set version = st.version + 1,
+                       head_hash = {s}.event_hash(st.head_hash, $1, st.version + 1, $5[1], $6[1], $7[1], $8[1]),
+                       updated = $8[1], last_tx = pg_current_xact_id()
+                 where st.id = $1 and st.version = $3 and not st.archived
+                   and (st.last_tx is null or st.last_tx <= pg_current_xact_id())
+                returning st.version, st.head_hash),
+            e as (
+                insert into {s}.events (id, stream_id, version, type, data, metadata, "timestamp", hash)
+                select $4[1], $1, s.version, $5[1], $6[1], $7[1], $8[1], s.head_hash from s
+                returning seq, version, tx_id, hash)
+            select * from e
+            union all
+            {fallback}
+            """;
         _selectEvents = $"select seq, id, stream_id, version, type, data, metadata, \"timestamp\", tx_id, hash from {options.Schema}.events";
     }
 
@@ -119,7 +161,11 @@ public sealed class PgEventStore : IAsyncDisposable
                 stamps[i] = now;
                 pending.Add((append, e, ids[i], types[i], meta));
             }
-            var cmd = new NpgsqlBatchCommand(_appendSql);
+            var sql = n != 1 ? _appendSql
+                : append.Expected.Value == 0 ? _startOneSql
+                : append.Expected.Value > 0 ? _appendOneSql
+                : _appendSql;
+            var cmd = new NpgsqlBatchCommand(sql);
             cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = append.StreamId, NpgsqlDbType = NpgsqlDbType.Text });
             cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = append.StreamType, NpgsqlDbType = NpgsqlDbType.Text });
             cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)append.Expected.Value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });

@@ -132,6 +132,8 @@ public sealed class AppendTests(StoreFixture db) : IClassFixture<StoreFixture>
 
         await Should.ThrowAsync<StreamArchivedException>(() =>
             Store.AppendAsync(id, "account", ExpectedVersion.Any, [new MoneyDeposited(id, 1, db.Time.GetUtcNow())]));
+        await Should.ThrowAsync<StreamArchivedException>(() =>
+            Store.AppendAsync(id, "account", 1, [new MoneyDeposited(id, 1, db.Time.GetUtcNow())]));
         (await Store.FetchStreamStateAsync(id))!.Archived.ShouldBeTrue();
     }
 }
