@@ -37,19 +37,16 @@ public sealed class PgEventStore : IAsyncDisposable
             select f.* from (select 1 where not exists (select 1 from s)) g
               cross join lateral {s}.append_events($1, $2, $3, $4, $5, $6, $7, $8) f
             """;
+        // A new stream with one event: two plain inserts; an existing stream fails on the primary key
+        // (23505 streams_pkey), reported as the same ConcurrencyException, before any sequence is drawn.
         _startOneSql = $"""
             with s as (
                 insert into {s}.streams (id, type, version, head_hash, created, updated, last_tx)
                 values ($1, $2, 1, {s}.event_hash(''::bytea, $1, 1, $5[1], $6[1], $7[1], $8[1]), $8[1], $8[1], pg_current_xact_id())
-                on conflict (id) do nothing
-                returning head_hash),
-            e as (
-                insert into {s}.events (id, stream_id, version, type, data, metadata, "timestamp", hash)
-                select $4[1], $1, 1, $5[1], $6[1], $7[1], $8[1], s.head_hash from s
-                returning seq, version, tx_id, hash)
-            select * from e
-            union all
-            {fallback}
+                returning head_hash)
+            insert into {s}.events (id, stream_id, version, type, data, metadata, "timestamp", hash)
+            select $4[1], $1, 1, $5[1], $6[1], $7[1], $8[1], s.head_hash from s
+            returning seq, version, tx_id, hash
             """;
         _appendOneSql = $"""
             with s as (
@@ -205,6 +202,11 @@ public sealed class PgEventStore : IAsyncDisposable
         {
             var streamId = appends.FirstOrDefault(a => ex.MessageText.Contains($"stream {a.StreamId} "))?.StreamId ?? appends[0].StreamId;
             throw new StreamArchivedException(streamId);
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation && ex.ConstraintName == "streams_pkey")
+        {
+            var started = appends.FirstOrDefault(a => a.Expected.Value == 0 && a.Events.Count == 1) ?? appends[0];
+            throw new ConcurrencyException(started.StreamId, started.Expected, null, $"stream {started.StreamId} already exists");
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation && ex.ConstraintName == "events_stream_version")
         {
