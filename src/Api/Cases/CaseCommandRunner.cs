@@ -13,8 +13,14 @@ public static class CaseCommandRunner
 {
     public const string NotFoundRule = "not-found";
 
-    public static async Task<IResult> RunAsync(HttpContext http, CaseCommandHandler handler, string id,
+    public static Task<IResult> RunAsync(HttpContext http, CaseCommandHandler handler, string id,
         Func<Case, CaseClock, Decision> decide, CancellationToken ct, Func<Case, bool>? visible = null,
+        Func<CommandOutcome.Done, Case, object>? body = null, string? createdAt = null) =>
+        RunAsync(http, handler, id, (s, c) => Task.FromResult(decide(s, c)), ct, visible, body, createdAt);
+
+    /// <summary>As above, for decisions that first read something (a signer's delegations, a department's leader).</summary>
+    public static async Task<IResult> RunAsync(HttpContext http, CaseCommandHandler handler, string id,
+        Func<Case, CaseClock, Task<Decision>> decide, CancellationToken ct, Func<Case, bool>? visible = null,
         Func<CommandOutcome.Done, Case, object>? body = null, string? createdAt = null)
     {
         if (!CommandResults.TryIfMatch(http, out var ifMatch, out var problem)) return problem!;
@@ -22,7 +28,7 @@ public static class CaseCommandRunner
         var outcome = await handler.HandleAsync(id, ifMatch, (state, clock) =>
         {
             judged = state;
-            return Task.FromResult(decide(state, clock));
+            return decide(state, clock);
         }, ct, visible);
         if (outcome is CommandOutcome.Refused { Refusal.Rule: NotFoundRule } missing) return CommandResults.NotFound(missing.Refusal.Detail);
         return outcome.ToResult(http, body is null ? null : done => body(done, done.Events.Aggregate(judged!, Case.Evolve)),

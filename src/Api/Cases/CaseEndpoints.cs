@@ -74,14 +74,10 @@ public static class CaseEndpoints
         return $"{year}{n:D6}";
     }
 
-    /// <summary>Runs a decision on a case with If-Match honoured; <paramref name="visible"/> hides others' cases (404).</summary>
-    private static async Task<IResult> Handle(HttpContext http, CaseCommandHandler handler, string id,
-        Func<Case, CaseClock, Task<Decision>> decide, CancellationToken ct, Func<Case, bool>? visible = null, Func<CommandOutcome.Done, object>? body = null)
-    {
-        if (!CommandResults.TryIfMatch(http, out var ifMatch, out var problem)) return problem!;
-        var outcome = await handler.HandleAsync(id, ifMatch, decide, ct, visible);
-        return outcome.ToResult(http, body);
-    }
+    // Every case command goes through the one runner: If-Match, others' cases hidden, outcome mapped once.
+    private static Task<IResult> Handle(HttpContext http, CaseCommandHandler handler, string id,
+        Func<Case, CaseClock, Task<Decision>> decide, CancellationToken ct, Func<Case, bool>? visible = null, Func<CommandOutcome.Done, object>? body = null) =>
+        CaseCommandRunner.RunAsync(http, handler, id, decide, ct, visible, body is null ? null : (done, _) => body(done));
 
     private static Task<IResult> Handle(HttpContext http, CaseCommandHandler handler, string id, Func<Case, CaseClock, Decision> decide,
         CancellationToken ct, Func<Case, bool>? visible = null, Func<CommandOutcome.Done, object>? body = null) =>
