@@ -42,6 +42,18 @@ public sealed class HealthAndSwaggerTests(ApiFactory api) : IClassFixture<ApiFac
     }
 
     [Fact]
+    public async Task The_main_commands_carry_example_bodies_in_the_openapi_document()
+    {
+        var doc = await (await api.CreateClient().GetAsync("/swagger/v1/swagger.json")).ReadJsonAsync();
+        doc["paths"]!["/api/cases"]!["post"].ShouldNotBeNull();
+        var schemas = doc["components"]!["schemas"]!.AsObject();
+        var submit = schemas.Single(s => s.Key.EndsWith("SubmitCaseRequest", StringComparison.Ordinal)).Value!;
+        var example = (submit["examples"] ?? submit["example"]).ShouldNotBeNull().ToJsonString();
+        example.ShouldContain("SPJY-003");
+        schemas.Single(s => s.Key.EndsWith("SignatureRequest", StringComparison.Ordinal)).Value!.ToJsonString().ShouldContain("onSite");
+    }
+
+    [Fact]
     public async Task The_swagger_ui_is_served_at_swagger()
     {
         var response = await api.CreateClient().GetAsync("/swagger/index.html");

@@ -30,6 +30,7 @@ public static class SwaggerSetup
                 [new OpenApiSecuritySchemeReference(Bearer, document)] = [],
             });
             options.CustomSchemaIds(SchemaId);
+            options.SchemaFilter<RequestExamples>();
         });
         return services;
     }
