@@ -7,7 +7,7 @@ namespace GovEvents.Testing;
 /// classes run in parallel and leave nothing behind. The server is the one ./test.sh starts
 /// (GOVEVENTS_TEST_ADMIN_DB, a superuser connection), never a mock.
 /// </summary>
-public class TestDatabase : IAsyncDisposable
+public class TestDatabase : IAsyncDisposable, Xunit.IAsyncLifetime
 {
     public static string AdminConnectionString =>
         Environment.GetEnvironmentVariable("GOVEVENTS_TEST_ADMIN_DB") is { Length: > 0 } cs
@@ -53,8 +53,15 @@ public class TestDatabase : IAsyncDisposable
     public string RoleConnectionString(string role) =>
         new NpgsqlConnectionStringBuilder(ConnectionString) { Username = role, Password = null }.ConnectionString;
 
+    // xunit 2 disposes a class fixture through IAsyncLifetime or IDisposable, never IAsyncDisposable.
+    Task Xunit.IAsyncLifetime.InitializeAsync() => Task.CompletedTask;
+    Task Xunit.IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
+
+    private int _disposed;
+
     public virtual async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         NpgsqlConnection.ClearAllPools();
         await using var conn = new NpgsqlConnection(AdminConnectionString);
         await conn.OpenAsync();

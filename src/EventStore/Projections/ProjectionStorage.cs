@@ -3,7 +3,6 @@ using NpgsqlTypes;
 
 namespace GovEvents.EventStore;
 
-/// <summary>A projection's checkpoint row as the live loop reads it.</summary>
 /// <summary>
 /// A projection's checkpoint row as the live loop reads it. <paramref name="Blocked"/>: committed
 /// events lie ahead but an older transaction still in flight holds the horizon back.
@@ -22,20 +21,19 @@ internal sealed class ProjectionStorage(PgEventStore store)
     // The horizon: every transaction below it has committed or rolled back, so the feed below it is
     // final. An in-flight transaction holds it back; a rolled-back one simply leaves nothing behind.
     // It is pg_snapshot_xmin(pg_current_snapshot()), except that transaction ids are cluster-wide:
-    // a transaction proven to run in another database (it holds a relation lock there) cannot write
-    // our events, so it does not hold our projections back. A transaction that cannot be placed
-    // (no relation lock, or already ended) still counts: the rule only ever errs towards waiting.
+    // a transaction of a session connected to another database cannot write our events (a session
+    // never changes database), so it does not hold our projections back, whether it holds relation
+    // locks there or, like CREATE DATABASE, none. A transaction that cannot be placed (no database,
+    // a prepared transaction, or already ended) still counts: the rule only ever errs towards waiting.
     // Evaluated in the reading statement, so it describes that statement's own snapshot.
     private const string Horizon = """
         (with s as (select pg_current_snapshot() as snap),
-              l as materialized (select locktype, transactionid, pid, database from pg_locks where locktype in ('transactionid', 'relation')),
               elsewhere as (
-                  select t.transactionid from l t
-                   where t.locktype = 'transactionid'
-                     and exists (select 1 from l r where r.pid = t.pid and r.locktype = 'relation' and r.database <> 0
-                                    and r.database <> (select oid from pg_database where datname = current_database())))
+                  select a.backend_xid from pg_stat_activity a
+                   where a.backend_xid is not null and a.datid is not null
+                     and a.datid <> (select oid from pg_database where datname = current_database()))
          select case when pg_snapshot_xmin(s.snap) = pg_snapshot_xmax(s.snap) then pg_snapshot_xmax(s.snap)
-                     else coalesce((select min(x) from pg_snapshot_xip(s.snap) x where xid(x) not in (select transactionid from elsewhere)),
+                     else coalesce((select min(x) from pg_snapshot_xip(s.snap) x where xid(x) not in (select backend_xid from elsewhere)),
                                    pg_snapshot_xmax(s.snap))
                 end
            from s)

@@ -61,18 +61,22 @@ public sealed class FeedOrderTests(StoreFixture db, ITestOutputHelper output) : 
         rows.ShouldNotContain(r => r.StreamId == doomed);
     }
 
-    [Fact]
-    public async Task A_transaction_open_in_another_database_does_not_hold_projections_back()
+    [Theory]
+    // A writing transaction: it holds a relation lock there.
+    [InlineData("other_database_writing", "create temporary table held_open (x int) on commit drop; insert into held_open values (1)")]
+    // A transaction id and no relation lock at all, as CREATE DATABASE holds while it copies.
+    [InlineData("other_database_bare", "select pg_current_xact_id()")]
+    public async Task A_transaction_open_in_another_database_does_not_hold_projections_back(string name, string held)
     {
-        var projection = new RecordingProjection("other_database");
+        var projection = new RecordingProjection(name);
         await using var daemon = new ProjectionDaemon(Store, [projection], FastOptions(), new TestLogger<ProjectionDaemon>(output));
         await daemon.StartAsync(CancellationToken.None);
 
-        // A writing transaction in the server's "postgres" database: its id is below ours, yet it can never write our events.
+        // A transaction in the server's "postgres" database: its id is below ours, yet it can never write our events.
         await using var elsewhere = new Npgsql.NpgsqlConnection(Testing.TestDatabase.AdminConnectionString);
         await elsewhere.OpenAsync();
         await using var foreignTx = await elsewhere.BeginTransactionAsync();
-        await using (var cmd = new Npgsql.NpgsqlCommand("create temporary table held_open (x int) on commit drop; insert into held_open values (1)", elsewhere, foreignTx))
+        await using (var cmd = new Npgsql.NpgsqlCommand(held, elsewhere, foreignTx))
             await cmd.ExecuteNonQueryAsync();
 
         var id = NewId();
