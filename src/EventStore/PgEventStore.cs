@@ -16,6 +16,7 @@ public sealed class PgEventStore : IAsyncDisposable
     private readonly string _appendSql;
     private readonly string _startOneSql;
     private readonly string _appendOneSql;
+    private readonly string _appendOneAloneSql;
     private readonly string _selectEvents;
 
     public PgEventStore(EventStoreOptions options, TimeProvider time, NpgsqlDataSource? dataSource = null)
@@ -28,15 +29,7 @@ public sealed class PgEventStore : IAsyncDisposable
         Serializer = new EventSerializer(options.Types);
         Notifier = new AppendNotifier(DataSource, options.NotifyChannel, options.NotifyOnAppend);
         _appendSql = $"select out_seq, out_version, out_tx, out_hash from {options.Schema}.append_events($1, $2, $3, $4, $5, $6, $7, $8)";
-        // One event at a known version, the common case, as one plain statement (no plpgsql call):
-        // the stream row is inserted or moved and the event inserted with its chained hash. When it
-        // moves nothing (a conflict, an archived stream, 0003's order rule) the same statement calls
-        // append_events, whose general path raises the precise error, before any sequence is drawn.
         var s = options.Schema;
-        var fallback = $"""
-            select f.* from (select 1 where not exists (select 1 from s)) g
-              cross join lateral {s}.append_events($1, $2, $3, $4, $5, $6, $7, $8) f
-            """;
         // A new stream with one event: two plain inserts; an existing stream fails on the primary key
         // (23505 streams_pkey), reported as the same ConcurrencyException, before any sequence is drawn.
         _startOneSql = $"""
@@ -48,7 +41,14 @@ public sealed class PgEventStore : IAsyncDisposable
             select $4[1], $1, 1, $5[1], $6[1], $7[1], $8[1], s.head_hash from s
             returning seq, version, tx_id, hash
             """;
-        _appendOneSql = $"""
+        // One event at a known version, the common case, as one plain statement (no plpgsql call):
+        // the stream row is moved (row lock, version, archive and 0003's order check, hash chain) and
+        // the event inserted with its chained hash. When it moves nothing (a conflict, an archived
+        // stream, the order rule) append_events' general path raises the precise error, before any
+        // sequence is drawn: alone in its batch, as a second statement after this one wrote nothing
+        // (initialising a fallback branch on every call cost more server CPU than that rare round
+        // trip); next to other appends in one implicit transaction, inside the same statement.
+        var moveHead = $"""
             with s as (
                 update {s}.streams st
                    set version = st.version + 1,
@@ -56,14 +56,24 @@ public sealed class PgEventStore : IAsyncDisposable
                        updated = $8[1], last_tx = pg_current_xact_id()
                  where st.id = $1 and st.version = $3 and not st.archived
                    and (st.last_tx is null or st.last_tx <= pg_current_xact_id())
-                returning st.version, st.head_hash),
-            e as (
-                insert into {s}.events (id, stream_id, version, type, data, metadata, "timestamp", hash)
-                select $4[1], $1, s.version, $5[1], $6[1], $7[1], $8[1], s.head_hash from s
-                returning seq, version, tx_id, hash)
+                returning st.version, st.head_hash)
+            """;
+        var insertEvent = $"""
+            insert into {s}.events (id, stream_id, version, type, data, metadata, "timestamp", hash)
+            select $4[1], $1, s.version, $5[1], $6[1], $7[1], $8[1], s.head_hash from s
+            returning seq, version, tx_id, hash
+            """;
+        _appendOneAloneSql = $"""
+            {moveHead}
+            {insertEvent}
+            """;
+        _appendOneSql = $"""
+            {moveHead},
+            e as ({insertEvent})
             select * from e
             union all
-            {fallback}
+            select f.* from (select 1 where not exists (select 1 from s)) g
+              cross join lateral {s}.append_events($1, $2, $3, $4, $5, $6, $7, $8) f
             """;
         _selectEvents = $"select seq, id, stream_id, version, type, data, metadata, \"timestamp\", tx_id, hash from {options.Schema}.events";
     }
@@ -160,7 +170,7 @@ public sealed class PgEventStore : IAsyncDisposable
             }
             var sql = n != 1 ? _appendSql
                 : append.Expected.Value == 0 ? _startOneSql
-                : append.Expected.Value > 0 ? _appendOneSql
+                : append.Expected.Value > 0 ? (appends.Count == 1 ? _appendOneAloneSql : _appendOneSql)
                 : _appendSql;
             var cmd = new NpgsqlBatchCommand(sql);
             cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = append.StreamId, NpgsqlDbType = NpgsqlDbType.Text });
@@ -178,19 +188,18 @@ public sealed class PgEventStore : IAsyncDisposable
         try
         {
             // Prepared: the append function's own plans then survive between calls (see the note above DataSource).
-            await batch.PrepareAsync(ct);
-            await using var reader = await batch.ExecuteReaderAsync(ct);
-            var k = 0;
-            do
+            await ExecuteAsync(batch);
+            if (stored.Count == 0 && batch.BatchCommands[0].CommandText == _appendOneAloneSql)
             {
-                while (await reader.ReadAsync(ct))
-                {
-                    var p = pending[k++];
-                    stored.Add(new StoredEvent(
-                        reader.GetInt64(0), p.Id, p.Append.StreamId, reader.GetInt32(1), p.Alias, p.Event.Data, p.Meta,
-                        now, reader.GetFieldValue<ulong>(2), reader.GetFieldValue<byte[]>(3)));
-                }
-            } while (await reader.NextResultAsync(ct));
+                // The lone fast path moved nothing (and wrote nothing): the general path decides,
+                // raising the precise refusal, or appending if the stream has moved on to fit since.
+                await using var general = new NpgsqlBatch(conn, tx);
+                var cmd = new NpgsqlBatchCommand(_appendSql);
+                foreach (NpgsqlParameter parameter in batch.BatchCommands[0].Parameters)
+                    cmd.Parameters.Add(parameter.Clone());
+                general.BatchCommands.Add(cmd);
+                await ExecuteAsync(general);
+            }
         }
         catch (PostgresException ex) when (ex.SqlState == "GE409")
         {
@@ -213,6 +222,23 @@ public sealed class PgEventStore : IAsyncDisposable
             throw new ConcurrencyException(appends[0].StreamId, appends[0].Expected, null, ex.MessageText);
         }
         return stored;
+
+        async Task ExecuteAsync(NpgsqlBatch statements)
+        {
+            await statements.PrepareAsync(ct);
+            await using var reader = await statements.ExecuteReaderAsync(ct);
+            var k = 0;
+            do
+            {
+                while (await reader.ReadAsync(ct))
+                {
+                    var p = pending[k++];
+                    stored.Add(new StoredEvent(
+                        reader.GetInt64(0), p.Id, p.Append.StreamId, reader.GetInt32(1), p.Alias, p.Event.Data, p.Meta,
+                        now, reader.GetFieldValue<ulong>(2), reader.GetFieldValue<byte[]>(3)));
+                }
+            } while (await reader.NextResultAsync(ct));
+        }
     }
 
     // The append function states the version it found as "[actual=n]" (DETAIL is redacted by Npgsql).
