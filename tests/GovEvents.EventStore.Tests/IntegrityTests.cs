@@ -81,6 +81,38 @@ public sealed class IntegrityTests(StoreFixture db) : IClassFixture<StoreFixture
     }
 }
 
+/// <summary>Migration 0007 rewrote event_hash: every hash written under 0001's definition must still verify.</summary>
+public sealed class EventHashFormTests(StoreFixture db) : IClassFixture<StoreFixture>
+{
+    // 0001's canonical form: the jsonb array of the fields, printed.
+    private const string Original = """
+        sha256(coalesce($1, ''::bytea) || convert_to(
+            jsonb_build_array($2::text, $3::integer, $4::text, $5::jsonb, $6::jsonb,
+                              floor(extract(epoch from $7::timestamptz) * 1000000)::bigint)::text, 'UTF8'))
+        """;
+
+    [Theory]
+    [InlineData("acc-1", 1, "account_opened", """{"name": "Li", "amount": 10.50}""", """{"actorId": "u"}""", "2026-03-02T09:00:00.123456+08:00")]
+    [InlineData("case \"quoted\" \\ back\tslash", 2147483647, "type\u0001ctl", """{"a": [1, 2.0, -3e5, null, true, false, {}], "b": {"c": [], "d": "\u00e9\n\""}}""", "{}", "1969-12-31T23:59:59.999999Z")]
+    [InlineData("办件-2026-0001", 7, "申请已提交", """{"申请人": "越秀区餐饮有限公司", "材料": ["营业执照", "身份证明"], "emoji": "\ud83d\ude00"}""", """{"role": "窗口"}""", "2026-10-01T00:00:00Z")]
+    [InlineData("", 0, "", "[]", "null", "0001-01-01T00:00:00Z")]
+    public async Task The_concatenated_canonical_form_hashes_exactly_as_the_jsonb_array_did(
+        string stream, int version, string type, string data, string metadata, string timestamp)
+    {
+        await using var cmd = db.Store.DataSource.CreateCommand($"""
+            select {Original}, {db.Options.Schema}.event_hash($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7::timestamptz)
+            """);
+        var prev = System.Security.Cryptography.SHA256.HashData("previous"u8);
+        foreach (var value in new object[] { prev, stream, version, type, data, metadata, timestamp })
+            cmd.Parameters.Add(new NpgsqlParameter { Value = value });
+        await using var reader = await cmd.ExecuteReaderAsync();
+        (await reader.ReadAsync()).ShouldBeTrue();
+        var original = reader.GetFieldValue<byte[]>(0);
+        original.Length.ShouldBe(32);
+        reader.GetFieldValue<byte[]>(1).ShouldBe(original);
+    }
+}
+
 /// <summary>Its own database: tampering here must not leak into the other verifier test.</summary>
 public sealed class IntegrityDeletionTests(StoreFixture db) : IClassFixture<StoreFixture>
 {
