@@ -101,9 +101,20 @@ public sealed class AuthTests(ApiFactory api) : IClassFixture<ApiFactory>, IDisp
     [Fact]
     public async Task One_admitted_role_among_several_is_enough()
     {
-        var response = await api.CreateClient(Roles.Inspector, Roles.Handler).GetAsync(Protected);
+        var response = await api.CreateClient(Roles.Cashier, Roles.Handler).GetAsync(Protected);
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Theory]
+    [InlineData(Roles.Inspector)]
+    [InlineData(Roles.Auditor)]
+    public async Task A_token_carrying_inspector_or_auditor_never_writes_case_data_whatever_else_it_carries(string supervisor)
+    {
+        var response = await api.CreateClient(supervisor, Roles.Clerk, Roles.Handler).GetAsync(Protected);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        response.MediaType().ShouldBe("application/problem+json");
     }
 
     [Fact]

@@ -94,6 +94,9 @@ public sealed class CaseAccessTests(HallApiFactory api) : IClassFixture<HallApiF
 
         foreach (var role in new[] { Roles.Inspector, Roles.Auditor, Roles.Cashier, Roles.Applicant })
             (await _hall.CommandAsync(_hall.As($"x-{role}", [role], "MARKET"), c.Id, "acceptance")).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        // Inspectors and auditors never write case data, even on a token that also names a clerk.
+        foreach (var supervisor in new[] { Roles.Inspector, Roles.Auditor })
+            (await _hall.CommandAsync(_hall.As($"x-{supervisor}-clerk", [supervisor, Roles.Clerk], "MARKET"), c.Id, "acceptance")).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
 
         (await _hall.StreamVersionAsync(c.Id)).ShouldBe(1);
     }

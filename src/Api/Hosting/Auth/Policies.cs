@@ -88,10 +88,25 @@ public static class Policies
         [ComplaintReads] = [Roles.Manager, Leader, Inspector, Applicant, Agent, Clerk],
     };
 
+    /// <summary>
+    /// The policies that write case data (a case, its fees, its ratings' appeals). "Inspectors and
+    /// auditors never write case data": a token carrying either role is refused them whatever else
+    /// it carries, so supervision stays independent of what it supervises.
+    /// </summary>
+    public static readonly IReadOnlySet<string> CaseDataWrites = new HashSet<string>
+    {
+        CaseIntake, CaseReception, Signatures, CaseReview, JointMeetings, Fees, FeePayments, FeeRefunds, RatingAppeals,
+    };
+
     public static AuthorizationBuilder AddGovEventsPolicies(this AuthorizationBuilder builder)
     {
         foreach (var (name, roles) in RolesByPolicy)
-            builder.AddPolicy(name, p => p.RequireAuthenticatedUser().RequireRole(roles));
+            builder.AddPolicy(name, p =>
+            {
+                p.RequireAuthenticatedUser().RequireRole(roles);
+                if (CaseDataWrites.Contains(name))
+                    p.RequireAssertion(c => !c.User.IsInRole(Inspector) && !c.User.IsInRole(Auditor));
+            });
         return builder;
     }
 }
