@@ -1,4 +1,5 @@
 using GovEvents.Domain.Catalogue;
+using GovEvents.Domain.Fees;
 using GovEvents.Domain.Organisation;
 
 namespace GovEvents.Api.Demo;
@@ -69,9 +70,21 @@ public static class DemoData
     private static MatterDefinition Matter(string code, string name, string dept, string basis, int statutory, int promised, int tiers,
         MaterialSpec[] materials, bool onTheSpot = false, bool instant = false, CommitmentSpec? commitment = null,
         ParallelSpec? parallel = null, SpecialProcedure[]? special = null, MatterLevel level = MatterLevel.City,
-        ServiceObject obj = ServiceObject.Organisation, MatterCategory category = MatterCategory.Licensing) =>
-        new(code, name, category, dept, basis, level, obj, statutory, promised, tiers, materials, [], onTheSpot, instant,
+        ServiceObject obj = ServiceObject.Organisation, MatterCategory category = MatterCategory.Licensing, string[]? fees = null) =>
+        new(code, name, category, dept, basis, level, obj, statutory, promised, tiers, materials, fees ?? [], onTheSpot, instant,
             commitment, parallel, special ?? []);
+
+    /// <summary>
+    /// Fee items published and reviewed for 2026 (年度审验公示): construction permits carry two
+    /// departments' discretionary items on one payment notice (一费制, charged at the lower bound),
+    /// the water-abstraction permit one standard item.
+    /// </summary>
+    public static readonly FeeItemDefinition[] FeeItems =
+    [
+        new("RFYD-001", "防空地下室易地建设费", "HOUSING", "《中华人民共和国人民防空法》第二十二条", null, 5000.00m, 20000.00m),
+        new("STBC-001", "水土保持补偿费", "WATER", "《水土保持补偿费征收使用管理办法》（财综〔2014〕8号）", null, 1000.00m, 3000.00m),
+        new("SZY-001", "水资源费", "WATER", "《取水许可和水资源费征收管理条例》第二十八条", 800.00m, null, null),
+    ];
 
     private static readonly MaterialSpec Form = M("application-form", "申请书");
     private static readonly MaterialSpec Id = M("id-proof", "申请人身份证明");
@@ -119,7 +132,7 @@ public static class DemoData
         Matter("GCJS-005", "建筑工程施工许可证核发", "HOUSING", "《中华人民共和国建筑法》第八条", 15, 5, 3,
             [Form, M("planning-permit", "建设工程规划许可证"), M("construction-contract", "施工合同"),
              M("safety-measures", "安全施工措施", deferrable: true)],
-            parallel: new ParallelSpec(["FIRE"], 3)),
+            parallel: new ParallelSpec(["FIRE"], 3), fees: ["RFYD-001", "STBC-001"]),
         Matter("GCJS-006", "建设工程消防验收", "FIRE", "《中华人民共和国消防法》第十三条", 15, 10, 3,
             [Form, M("completion-report", "工程竣工验收报告"), M("fire-test-report", "消防设施检测报告")],
             special: [new SpecialProcedure("site-assessment", "现场评定", "《建设工程消防设计审查验收管理暂行规定》第二十九条", true)]),
@@ -148,7 +161,7 @@ public static class DemoData
         Matter("NY-001", "农作物种子生产经营许可", "AGRI", "《中华人民共和国种子法》第三十一条", 20, 10, 2,
             [Form, M("seed-facilities", "种子检验设施证明")], special: [Site("《农作物种子生产经营许可管理办法》第十八条")]),
         Matter("SL-001", "取水许可", "WATER", "《取水许可和水资源费征收管理条例》第十九条", 45, 20, 2,
-            [Form, M("water-assessment", "建设项目水资源论证报告")]),
+            [Form, M("water-assessment", "建设项目水资源论证报告")], fees: ["SZY-001"]),
     ];
 
     private static DateOnly D(int m, int d) => new(2026, m, d);

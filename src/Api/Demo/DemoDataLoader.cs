@@ -1,7 +1,9 @@
 using GovEvents.Api.Cases;
 using GovEvents.Api.Catalogue;
+using GovEvents.Api.Fees;
 using GovEvents.Api.Hosting.Database;
 using GovEvents.Domain.Catalogue;
+using GovEvents.Domain.Fees;
 using GovEvents.Domain.Organisation;
 using GovEvents.EventStore;
 
@@ -45,12 +47,14 @@ public sealed class DemoDataLoader(PgEventStore store, InlineProjections inline,
             return StreamAppend.Start(Delegation.StreamId(id), "delegation", new DelegationGranted(id, s.Id, s.DepartmentCode, ["*"], s.Tiers,
                 new DateOnly(2026, 1, 1), new DateOnly(2027, 12, 31), now));
         }));
+        appends.AddRange(DemoData.FeeItems.Select(f =>
+            StreamAppend.Start(FeeItem.StreamId(f.Code), FeeCatalogue.StreamType, new FeeItemPublished(f.Code, f, 2026, now))));
         appends.AddRange(DemoData.Matters.Select(m =>
             StreamAppend.Start(Matter.StreamId(m.Code), MatterEndpoints.StreamType, new MatterPublished(m.Code, 1, m, now))));
 
-        // The marker stream goes last, in the same transaction: all or nothing.
+        // One transaction: all or nothing, so the marker (the HALL department) means all of it.
         await store.AppendAsync(appends, ct);
-        log.LogInformation("Loaded the demo dataset: {Departments} departments, {Staff} staff, {Matters} matters",
-            DemoData.Departments.Length, DemoData.Staff.Length + DemoData.Departments.Length, DemoData.Matters.Length);
+        log.LogInformation("Loaded the demo dataset: {Departments} departments, {Staff} staff, {FeeItems} fee items, {Matters} matters",
+            DemoData.Departments.Length, DemoData.Staff.Length + DemoData.Departments.Length, DemoData.FeeItems.Length, DemoData.Matters.Length);
     }
 }

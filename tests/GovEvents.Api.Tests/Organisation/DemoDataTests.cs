@@ -58,6 +58,26 @@ public sealed class DemoDataTests(DemoApiFactory api) : IClassFixture<DemoApiFac
     }
 
     [Fact]
+    public async Task A_demo_construction_permit_puts_two_departments_fees_on_one_notice_at_their_lower_bounds()
+    {
+        var items = await (await _hall.Anonymous.GetAsync("/api/fee-items")).ReadJsonAsync();
+        var codes = (items["items"] ?? items).AsArray().Select(i => i!.Str("code")).ToList();
+        codes.ShouldBe(DemoData.FeeItems.Select(f => f.Code), ignoreOrder: true);
+
+        var clerk = _hall.As("clerk-1", [Roles.Clerk], "HALL", "ZH-01");
+        var c = await _hall.SubmitAsync("GCJS-005", ["application-form", "planning-permit", "construction-contract", "safety-measures"], by: clerk);
+        await (await _hall.CommandAsync(clerk, c.Id, "acceptance", new { })).ShouldBeAsync(HttpStatusCode.OK);
+
+        var cashier = _hall.As("cashier-1", [Roles.Cashier], "HALL", "FEE-01");
+        var assessed = await _hall.CommandAsync(cashier, c.Id, "fees",
+            new { items = new[] { new { feeItemCode = "RFYD-001", amount = 5000m }, new { feeItemCode = "STBC-001", amount = 1000m } } });
+        await assessed.ShouldBeAsync(HttpStatusCode.OK);
+        (await assessed.ReadJsonAsync())["balance"]!.GetValue<decimal>().ShouldBe(6000m);
+        await (await _hall.CommandAsync(cashier, c.Id, "fees",
+            new { items = new[] { new { feeItemCode = "STBC-001", amount = 3000m } } })).ShouldBeRefusedAsync("fee-not-lower-bound");
+    }
+
+    [Fact]
     public async Task A_demo_instant_approval_matter_licenses_at_once()
     {
         var c = await _hall.SubmitAsync("QYKB-003", ["application-form", "id-proof"], by: _hall.Applicant("demo-applicant"), channel: "mobile");
