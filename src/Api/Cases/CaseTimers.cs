@@ -47,9 +47,11 @@ public static class CaseTimers
         return timers;
     }
 
-    private static string Qualifier(string kind) => kind[(kind.IndexOf(':') + 1)..];
+    /// <summary>What follows "kind:" in a qualified timer kind (a department, a material, a rating id).</summary>
+    internal static string Qualifier(string kind) => kind[(kind.IndexOf(':') + 1)..];
 
-    private static async Task<TimerDecision> Decide(CaseCommandHandler handler, DueTimer timer, Func<Case, CaseClock, Decision> decide, CancellationToken ct)
+    /// <summary>A case timer's handler: reload the case and let the decider judge; nothing when the case moved on.</summary>
+    internal static async Task<TimerDecision> Decide(CaseCommandHandler handler, DueTimer timer, Func<Case, CaseClock, Decision> decide, CancellationToken ct)
     {
         var loaded = await handler.LoadAsync(timer.StreamId, ct);
         if (loaded is null) return TimerDecision.Nothing;

@@ -29,20 +29,10 @@ public static class RatingTimers
                 ? [TimerInstruction.Cancel($"{CallbackOverdue}:{e.RatingId}"), TimerInstruction.Cancel($"{RectificationOverdue}:{e.RatingId}")]
                 : []);
 
-        timers.Handle(CallbackOverdue, (t, _, ct) => Decide(handler(), t, (s, c) => CaseDecider.FlagRatingCallbackOverdue(s, RatingIdOf(t), c), ct));
-        timers.Handle(RectificationOverdue, (t, _, ct) => Decide(handler(), t, (s, c) => CaseDecider.FlagRatingRectificationOverdue(s, RatingIdOf(t), c), ct));
+        timers.Handle(CallbackOverdue, (t, _, ct) =>
+            CaseTimers.Decide(handler(), t, (s, c) => CaseDecider.FlagRatingCallbackOverdue(s, CaseTimers.Qualifier(t.Kind), c), ct));
+        timers.Handle(RectificationOverdue, (t, _, ct) =>
+            CaseTimers.Decide(handler(), t, (s, c) => CaseDecider.FlagRatingRectificationOverdue(s, CaseTimers.Qualifier(t.Kind), c), ct));
         return timers;
-    }
-
-    private static string RatingIdOf(DueTimer timer) => timer.Kind[(timer.Kind.IndexOf(':') + 1)..];
-
-    private static async Task<TimerDecision> Decide(CaseCommandHandler handler, DueTimer timer, Func<Case, CaseClock, Decision> decide, CancellationToken ct)
-    {
-        var loaded = await handler.LoadAsync(timer.StreamId, ct);
-        if (loaded is null) return TimerDecision.Nothing;
-        var decision = decide(loaded.State, await handler.ClockAsync(ct));
-        return decision.Events.Count == 0
-            ? TimerDecision.Nothing
-            : TimerDecision.Append(timer.StreamId, CaseCommandHandler.StreamType, loaded.Version, [.. decision.Events]);
     }
 }
