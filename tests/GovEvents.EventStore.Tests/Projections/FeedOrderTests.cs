@@ -126,13 +126,7 @@ public sealed class FeedOrderTests(StoreFixture db, ITestOutputHelper output) : 
     [Fact]
     public async Task A_local_append_wakes_the_daemon_long_before_the_poll_interval()
     {
-        var projection = new RecordingProjection("woken");
-        var options = FastOptions();
-        options.PollInterval = TimeSpan.FromMinutes(5);
-        await using var daemon = new ProjectionDaemon(Store, [projection], options, new TestLogger<ProjectionDaemon>(output, ""));
-        await daemon.StartAsync(CancellationToken.None);
-        await EventuallyAsync(() => Task.FromResult(daemon.LeadingProjections.Count), n => n == 1);
-        (await daemon.WaitForCaughtUpAsync(TimeSpan.FromSeconds(10), CancellationToken.None)).ShouldBeTrue();
+        await using var daemon = await LeadingDaemonPollingEveryFiveMinutesAsync("woken");
 
         var id = NewId();
         await Store.StartStreamAsync(id, "account", [new AccountOpened(id, "Li", Now)]);
@@ -142,18 +136,24 @@ public sealed class FeedOrderTests(StoreFixture db, ITestOutputHelper output) : 
     [Fact]
     public async Task An_append_from_another_process_wakes_the_daemon_through_notify()
     {
-        var projection = new RecordingProjection("notified");
-        var options = FastOptions();
-        options.PollInterval = TimeSpan.FromMinutes(5);
-        await using var daemon = new ProjectionDaemon(Store, [projection], options, new TestLogger<ProjectionDaemon>(output, ""));
-        await daemon.StartAsync(CancellationToken.None);
-        await EventuallyAsync(() => Task.FromResult(daemon.LeadingProjections.Count), n => n == 1);
-        (await daemon.WaitForCaughtUpAsync(TimeSpan.FromSeconds(10), CancellationToken.None)).ShouldBeTrue();
+        await using var daemon = await LeadingDaemonPollingEveryFiveMinutesAsync("notified");
 
         // A second store stands for another API process: only its NOTIFY reaches this daemon.
         await using var other = new PgEventStore(db.NewOptions(), db.Time);
         var id = NewId();
         await other.StartStreamAsync(id, "account", [new AccountOpened(id, "Li", Now)]);
         (await daemon.WaitForCaughtUpAsync(TimeSpan.FromSeconds(5), CancellationToken.None)).ShouldBeTrue();
+    }
+
+    /// <summary>A started daemon that leads its projection, is caught up, and would not poll again for five minutes.</summary>
+    private async Task<ProjectionDaemon> LeadingDaemonPollingEveryFiveMinutesAsync(string name)
+    {
+        var options = FastOptions();
+        options.PollInterval = TimeSpan.FromMinutes(5);
+        var daemon = new ProjectionDaemon(Store, [new RecordingProjection(name)], options, new TestLogger<ProjectionDaemon>(output, ""));
+        await daemon.StartAsync(CancellationToken.None);
+        await EventuallyAsync(() => Task.FromResult(daemon.LeadingProjections.Count), n => n == 1);
+        (await daemon.WaitForCaughtUpAsync(TimeSpan.FromSeconds(10), CancellationToken.None)).ShouldBeTrue();
+        return daemon;
     }
 }
