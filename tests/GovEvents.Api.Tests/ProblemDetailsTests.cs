@@ -31,6 +31,35 @@ public sealed class ProblemDetailsTests(ApiFactory api) : IClassFixture<ApiFacto
     }
 
     [Fact]
+    public async Task Text_holding_NUL_is_a_400_naming_the_field_and_appends_nothing()
+    {
+        var before = (await api.Store.ReadAllAsync(0, 100_000)).Count;
+
+        var response = await api.CreateClient(Hosting.Auth.Roles.Applicant).PostAsync("/api/cases", Http.Json("""
+            { "matterCode": "M-1", "channel": "online", "materials": ["form"],
+              "applicant": { "kind": "person", "name": "张\u0000三", "idNumber": "110101199001011234", "phone": "13800000000" } }
+            """));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        response.MediaType().ShouldBe(ProblemJson);
+        (await response.ReadJsonAsync())["errors"]!["$.applicant.name"].ShouldNotBeNull();
+        (await api.Store.ReadAllAsync(0, 100_000)).Count.ShouldBe(before);
+    }
+
+    [Theory]
+    [InlineData("/api/public/cases/2026000001?queryCode=12%0034")]
+    [InlineData("/api/cases?matterCode=QYKB%00001")]
+    [InlineData("/api/matters?x%00=1")]
+    public async Task A_query_holding_NUL_is_a_400_problem(string url)
+    {
+        // (Kestrel itself refuses a NUL in the path.)
+        var response = await api.CreateClient(Hosting.Auth.Roles.Clerk).GetAsync(url);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        response.MediaType().ShouldBe(ProblemJson);
+    }
+
+    [Fact]
     public async Task A_missing_body_is_a_400_problem()
     {
         var response = await api.CreateClient().PostAsync("/test/echo", Http.Json(""));

@@ -67,6 +67,7 @@ public static class HostingExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseNulInputGuard();
         app.UseGovEventsSwagger();
         app.UseRouting();
         app.UseAuthentication();

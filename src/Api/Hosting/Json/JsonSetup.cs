@@ -6,7 +6,8 @@ namespace GovEvents.Api.Hosting.Json;
 
 /// <summary>
 /// HTTP JSON: camelCase (the minimal API default), enums as kebab-case strings ("in-review"),
-/// DateOnly as yyyy-MM-dd (System.Text.Json's own format), instants in the hall's zone.
+/// DateOnly as yyyy-MM-dd (System.Text.Json's own format), instants in the hall's zone; text
+/// holding NUL is refused.
 /// </summary>
 public static class JsonSetup
 {
@@ -21,5 +22,6 @@ public static class JsonSetup
         options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false));
         options.Converters.Add(new HallTimeJsonConverter(hall));
+        options.Converters.Add(new NoNulStringConverter());
     }
 }
