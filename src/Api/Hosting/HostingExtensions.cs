@@ -5,6 +5,7 @@ using GovEvents.Api.Catalogue;
 using GovEvents.Api.Complaints;
 using GovEvents.Api.Fees;
 using GovEvents.Api.Ratings;
+using GovEvents.Api.Supervision;
 using GovEvents.Api.Dev;
 using GovEvents.Api.Organisation;
 using GovEvents.Api.Health;
@@ -91,6 +92,7 @@ public static class HostingExtensions
         app.MapCaseFees();
         app.MapRatings();
         app.MapComplaints();
+        app.MapRatingMetrics();
         app.MapProjectionAdmin();
         app.MapAudit();
         foreach (var module in app.Services.GetServices<IEndpointModule>())

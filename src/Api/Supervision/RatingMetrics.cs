@@ -1,0 +1,82 @@
+using GovEvents.Api.Common;
+using GovEvents.Api.Hosting;
+using GovEvents.Api.Hosting.Auth;
+using GovEvents.EventStore;
+using GovEvents.Projections.Cases;
+
+namespace GovEvents.Api.Supervision;
+
+/// <summary>
+/// One row of the rating metrics (好差评统计). Counted ratings leave out those excluded by an
+/// upheld appeal, which are reported apart. <see cref="SatisfactionRate"/>: levels 3–5 (基本满意 and
+/// better) over the counted; <see cref="RectificationRate"/>: bad reviews whose rectification is
+/// done over the counted bad reviews; both null when nothing is counted.
+/// </summary>
+public sealed record RatingMetricsRow(
+    string Key, int Total, IReadOnlyDictionary<string, int> Levels, int Good, int Neutral, int Bad, int Excluded,
+    decimal? AverageLevel, decimal? SatisfactionRate, int BadRectified, int BadOverdue, decimal? RectificationRate);
+
+/// <summary>
+/// GET /api/metrics/ratings: the rating distribution and satisfaction by hall, department, window
+/// or matter over a period (the rating's date in the hall's zone), from the case views.
+/// </summary>
+public static class RatingMetrics
+{
+    private static readonly string[] GroupBys = ["hall", "department", "window", "matter"];
+    private static readonly string[] Stages = ["acceptance", "completion"];
+
+    public static IEndpointRouteBuilder MapRatingMetrics(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/metrics/ratings", Get).WithTags("Supervision").RequireAuthorization(Policies.Supervision);
+        return app;
+    }
+
+    private static async Task<IResult> Get(string? groupBy, DateOnly? from, DateOnly? to, string? stage,
+        PgEventStore store, HallTimeZone hall, CancellationToken ct)
+    {
+        var by = groupBy ?? "hall";
+        var errors = new FieldErrors()
+            .Require(GroupBys.Contains(by), "groupBy", $"One of {string.Join(", ", GroupBys)}.")
+            .Require(stage is null || Stages.Contains(stage), "stage", $"One of {string.Join(", ", Stages)}.")
+            .Require(from is null || to is null || from <= to, "to", "On or after from.");
+        if (errors.Any) return errors.Problem();
+
+        var ratings = new List<(string Key, RatingView Rating)>();
+        await using (var cmd = store.DataSource.CreateCommand($"""
+            select department_code, coalesce(window_code, ''), matter_code, data->'ratings'
+              from {store.Schema}.{CaseViewProjection.TableName}
+             where jsonb_array_length(coalesce(data->'ratings', '[]'::jsonb)) > 0
+            """))
+        await using (var r = await cmd.ExecuteReaderAsync(ct))
+            while (await r.ReadAsync(ct))
+            {
+                var key = by switch { "department" => r.GetString(0), "window" => r.GetString(1), "matter" => r.GetString(2), _ => "hall" };
+                foreach (var rating in store.Serializer.Deserialize<List<RatingView>>(r.GetString(3)) ?? [])
+                {
+                    var day = DateOnly.FromDateTime(hall.ToHallTime(rating.RatedAt).DateTime);
+                    if ((from is null || day >= from) && (to is null || day <= to) && (stage is null || rating.Stage == stage))
+                        ratings.Add((key, rating));
+                }
+            }
+
+        var rows = ratings.GroupBy(x => x.Key, x => x.Rating).OrderBy(g => g.Key, StringComparer.Ordinal).Select(Row).ToList();
+        return Results.Ok(new { groupBy = by, from, to, stage, rows });
+    }
+
+    private static RatingMetricsRow Row(IGrouping<string, RatingView> group)
+    {
+        var counted = group.Where(r => !r.Excluded).ToList();
+        var bad = counted.Where(r => r.Bad).ToList();
+        var total = counted.Count;
+        decimal? Rate(int part, int whole) => whole == 0 ? null : Math.Round((decimal)part / whole, 4);
+        return new RatingMetricsRow(
+            group.Key, total,
+            Enumerable.Range(1, 5).ToDictionary(level => level.ToString(), level => counted.Count(r => r.Level == level)),
+            counted.Count(r => r.Level >= 4), counted.Count(r => r.Level == 3), bad.Count, group.Count(r => r.Excluded),
+            total == 0 ? null : Math.Round((decimal)counted.Sum(r => r.Level) / total, 2),
+            Rate(total - bad.Count, total),
+            bad.Count(r => r.Rectification?.DoneAt is not null),
+            bad.Count(r => r.Callback?.Overdue == true || r.Rectification?.Overdue == true),
+            Rate(bad.Count(r => r.Rectification?.DoneAt is not null), bad.Count));
+    }
+}
