@@ -92,7 +92,7 @@ public static class HostingExtensions
         app.MapCaseFees();
         app.MapRatings();
         app.MapComplaints();
-        app.MapRatingMetrics();
+        app.MapSupervision();
         app.MapProjectionAdmin();
         app.MapAudit();
         foreach (var module in app.Services.GetServices<IEndpointModule>())

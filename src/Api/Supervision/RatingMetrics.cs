@@ -1,6 +1,5 @@
 using GovEvents.Api.Common;
 using GovEvents.Api.Hosting;
-using GovEvents.Api.Hosting.Auth;
 using GovEvents.EventStore;
 using GovEvents.Projections.Cases;
 
@@ -25,13 +24,7 @@ public static class RatingMetrics
     private static readonly string[] GroupBys = ["hall", "department", "window", "matter"];
     private static readonly string[] Stages = ["acceptance", "completion"];
 
-    public static IEndpointRouteBuilder MapRatingMetrics(this IEndpointRouteBuilder app)
-    {
-        app.MapGet("/api/metrics/ratings", Get).WithTags("Supervision").RequireAuthorization(Policies.Supervision);
-        return app;
-    }
-
-    private static async Task<IResult> Get(string? groupBy, DateOnly? from, DateOnly? to, string? stage,
+    public static async Task<IResult> Get(string? groupBy, DateOnly? from, DateOnly? to, string? stage,
         PgEventStore store, HallTimeZone hall, CancellationToken ct)
     {
         var by = groupBy ?? "hall";

@@ -1,0 +1,46 @@
+using GovEvents.Api.Cases;
+using GovEvents.Api.Hosting;
+using GovEvents.Domain.Time;
+using GovEvents.EventStore;
+using GovEvents.Projections.Cases;
+
+namespace GovEvents.Api.Supervision;
+
+public sealed record LightCounts(int Green, int Yellow, int Red, int Breach);
+public sealed record LitCase(string CaseId, string CaseNumber, string Light, DateOnly? PromisedDeadline, DateOnly? StatutoryDeadline, string DepartmentCode);
+public sealed record TrafficLightsResponse(LightCounts Counts, IReadOnlyList<LitCase> Cases);
+
+/// <summary>
+/// GET /api/supervision/lights?departmentCode=: the light of every open case as of the hall's
+/// today (<see cref="CaseTiming.Light"/>), counted by colour, and the cases that are not green,
+/// most urgent first. Deadlines are as the case view shows them.
+/// </summary>
+public static class TrafficLights
+{
+    private static readonly string[] Urgency = [CaseTiming.Breach, CaseTiming.Red, CaseTiming.Yellow];
+
+    public static async Task<IResult> Get(string? departmentCode, PgEventStore store, CaseCommandHandler handler, HallTimeZone hall, CancellationToken ct)
+    {
+        var clock = await handler.ClockAsync(ct);
+        var hallClock = new HallClock(hall.Zone);
+        var lit = new List<(string Light, CaseView View)>();
+        await using (var cmd = store.DataSource.CreateCommand(
+            $"select data from {store.Schema}.{CaseViewProjection.TableName} where $1::text is null or department_code = $1"))
+        {
+            cmd.Parameters.Add(new Npgsql.NpgsqlParameter { Value = (object?)departmentCode ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct))
+            {
+                var view = store.Serializer.Deserialize<CaseView>(r.GetString(0))!;
+                if (CaseTiming.Light(view, clock.Today, clock.Calendar, hallClock) is { } light) lit.Add((light, view));
+            }
+        }
+        int Count(string light) => lit.Count(x => x.Light == light);
+        var cases = lit.Where(x => x.Light != CaseTiming.Green)
+            .OrderBy(x => Array.IndexOf(Urgency, x.Light)).ThenBy(x => x.View.PromisedDeadline).ThenBy(x => x.View.CaseNumber, StringComparer.Ordinal)
+            .Select(x => new LitCase(x.View.Id, x.View.CaseNumber, x.Light, x.View.PromisedDeadline, x.View.StatutoryDeadline, x.View.DepartmentCode))
+            .ToList();
+        return Results.Ok(new TrafficLightsResponse(
+            new LightCounts(Count(CaseTiming.Green), Count(CaseTiming.Yellow), Count(CaseTiming.Red), Count(CaseTiming.Breach)), cases));
+    }
+}
