@@ -35,22 +35,16 @@ public static class RatingMetrics
         if (errors.Any) return errors.Problem();
 
         var ratings = new List<(string Key, RatingView Rating)>();
-        await using (var cmd = store.DataSource.CreateCommand($"""
-            select department_code, coalesce(window_code, ''), matter_code, data->'ratings'
-              from {store.Schema}.{CaseViewProjection.TableName}
-             where jsonb_array_length(coalesce(data->'ratings', '[]'::jsonb)) > 0
-            """))
-        await using (var r = await cmd.ExecuteReaderAsync(ct))
-            while (await r.ReadAsync(ct))
+        await foreach (var view in CaseViews.ReadAsync(store, null, ct))
+        {
+            var key = by switch { "department" => view.DepartmentCode, "window" => view.WindowCode ?? "", "matter" => view.MatterCode, _ => "hall" };
+            foreach (var rating in view.Ratings)
             {
-                var key = by switch { "department" => r.GetString(0), "window" => r.GetString(1), "matter" => r.GetString(2), _ => "hall" };
-                foreach (var rating in store.Serializer.Deserialize<List<RatingView>>(r.GetString(3)) ?? [])
-                {
-                    var day = DateOnly.FromDateTime(hall.ToHallTime(rating.RatedAt).DateTime);
-                    if ((from is null || day >= from) && (to is null || day <= to) && (stage is null || rating.Stage == stage))
-                        ratings.Add((key, rating));
-                }
+                var day = DateOnly.FromDateTime(hall.ToHallTime(rating.RatedAt).DateTime);
+                if ((from is null || day >= from) && (to is null || day <= to) && (stage is null || rating.Stage == stage))
+                    ratings.Add((key, rating));
             }
+        }
 
         var rows = ratings.GroupBy(x => x.Key, x => x.Rating).OrderBy(g => g.Key, StringComparer.Ordinal).Select(Row).ToList();
         return Results.Ok(new { groupBy = by, from, to, stage, rows });

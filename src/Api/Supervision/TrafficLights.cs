@@ -24,17 +24,8 @@ public static class TrafficLights
         var clock = await handler.ClockAsync(ct);
         var hallClock = new HallClock(hall.Zone);
         var lit = new List<(string Light, CaseView View)>();
-        await using (var cmd = store.DataSource.CreateCommand(
-            $"select data from {store.Schema}.{CaseViewProjection.TableName} where $1::text is null or department_code = $1"))
-        {
-            cmd.Parameters.Add(new Npgsql.NpgsqlParameter { Value = (object?)departmentCode ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-            await using var r = await cmd.ExecuteReaderAsync(ct);
-            while (await r.ReadAsync(ct))
-            {
-                var view = store.Serializer.Deserialize<CaseView>(r.GetString(0))!;
-                if (CaseTiming.Light(view, clock.Today, clock.Calendar, hallClock) is { } light) lit.Add((light, view));
-            }
-        }
+        await foreach (var view in CaseViews.ReadAsync(store, departmentCode, ct))
+            if (CaseTiming.Light(view, clock.Today, clock.Calendar, hallClock) is { } light) lit.Add((light, view));
         int Count(string light) => lit.Count(x => x.Light == light);
         var cases = lit.Where(x => x.Light != CaseTiming.Green)
             .OrderBy(x => Array.IndexOf(Urgency, x.Light)).ThenBy(x => x.View.PromisedDeadline).ThenBy(x => x.View.CaseNumber, StringComparer.Ordinal)
