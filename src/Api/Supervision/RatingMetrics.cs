@@ -1,4 +1,3 @@
-using GovEvents.Api.Common;
 using GovEvents.Api.Hosting;
 using GovEvents.EventStore;
 using GovEvents.Projections.Cases;
@@ -28,10 +27,9 @@ public static class RatingMetrics
         PgEventStore store, HallTimeZone hall, CancellationToken ct)
     {
         var by = groupBy ?? "hall";
-        var errors = new FieldErrors()
+        var errors = MetricPeriod.Check(from, to)
             .Require(GroupBys.Contains(by), "groupBy", $"One of {string.Join(", ", GroupBys)}.")
-            .Require(stage is null || Stages.Contains(stage), "stage", $"One of {string.Join(", ", Stages)}.")
-            .Require(from is null || to is null || from <= to, "to", "On or after from.");
+            .Require(stage is null || Stages.Contains(stage), "stage", $"One of {string.Join(", ", Stages)}.");
         if (errors.Any) return errors.Problem();
 
         var ratings = new List<(string Key, RatingView Rating)>();
@@ -41,7 +39,7 @@ public static class RatingMetrics
             foreach (var rating in view.Ratings)
             {
                 var day = DateOnly.FromDateTime(hall.ToHallTime(rating.RatedAt).DateTime);
-                if ((from is null || day >= from) && (to is null || day <= to) && (stage is null || rating.Stage == stage))
+                if (MetricPeriod.Within(day, from, to) && (stage is null || rating.Stage == stage))
                     ratings.Add((key, rating));
             }
         }
@@ -55,15 +53,14 @@ public static class RatingMetrics
         var counted = group.Where(r => !r.Excluded).ToList();
         var bad = counted.Where(r => r.Bad).ToList();
         var total = counted.Count;
-        decimal? Rate(int part, int whole) => whole == 0 ? null : Math.Round((decimal)part / whole, 4);
         return new RatingMetricsRow(
             group.Key, total,
             Enumerable.Range(1, 5).ToDictionary(level => level.ToString(), level => counted.Count(r => r.Level == level)),
             counted.Count(r => r.Level >= 4), counted.Count(r => r.Level == 3), bad.Count, group.Count(r => r.Excluded),
             total == 0 ? null : Math.Round((decimal)counted.Sum(r => r.Level) / total, 2),
-            Rate(total - bad.Count, total),
+            MetricPeriod.Rate(total - bad.Count, total),
             bad.Count(r => r.Rectification?.DoneAt is not null),
             bad.Count(r => r.Callback?.Overdue == true || r.Rectification?.Overdue == true),
-            Rate(bad.Count(r => r.Rectification?.DoneAt is not null), bad.Count));
+            MetricPeriod.Rate(bad.Count(r => r.Rectification?.DoneAt is not null), bad.Count));
     }
 }

@@ -4,7 +4,7 @@ namespace GovEvents.Api.Supervision;
 
 /// <summary>
 /// 电子监察 reads for inspectors, the hall manager and leaders, computed from the case views:
-/// so far the traffic lights of open cases and the rating metrics.
+/// so far the traffic lights of open cases and the rating, signing and parallel-review metrics.
 /// </summary>
 public static class SupervisionEndpoints
 {
@@ -12,6 +12,8 @@ public static class SupervisionEndpoints
     {
         app.MapGet("/api/supervision/lights", TrafficLights.Get).WithTags("Supervision").RequireAuthorization(Policies.Supervision);
         app.MapGet("/api/metrics/ratings", RatingMetrics.Get).WithTags("Supervision").RequireAuthorization(Policies.Supervision);
+        app.MapGet("/api/metrics/signing", ReviewMetrics.Signing).WithTags("Supervision").RequireAuthorization(Policies.Supervision);
+        app.MapGet("/api/metrics/parallel-review", ReviewMetrics.ParallelReview).WithTags("Supervision").RequireAuthorization(Policies.Supervision);
         return app;
     }
 }
