@@ -206,8 +206,9 @@ public sealed class PgEventStore : IAsyncDisposable
             await ExecuteAsync(batch);
             if (stored.Count == 0 && batch.BatchCommands[0].CommandText == _appendOneAloneSql)
             {
-                // The lone fast path moved nothing (and wrote nothing): the general path decides,
-                // raising the precise refusal, or appending if the stream has moved on to fit since.
+                // The lone fast path moved nothing (and wrote nothing): the general path decides. It
+                // raises the precise refusal, or appends when only 0003's order rule stopped the fast
+                // path and this second statement runs in a newer transaction of its own.
                 await using var general = new NpgsqlBatch(conn, tx);
                 var cmd = new NpgsqlBatchCommand(_appendOneGeneralSql);
                 foreach (NpgsqlParameter parameter in batch.BatchCommands[0].Parameters)
