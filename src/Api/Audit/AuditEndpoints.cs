@@ -17,6 +17,7 @@ public static class AuditEndpoints
         audit.MapGet("/streams/{streamId}/events", StreamEvents);
         audit.MapGet("/events", Feed);
         audit.MapGet("/integrity", Integrity);
+        app.MapFileReviews();
         return app;
     }
 

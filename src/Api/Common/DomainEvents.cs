@@ -1,3 +1,4 @@
+using GovEvents.Domain.Audit;
 using GovEvents.Domain.Cases;
 using GovEvents.Domain.Catalogue;
 using GovEvents.Domain.Complaints;
@@ -33,5 +34,7 @@ public static class DomainEvents
         // complaints (投诉) and accountability (问责)
         .Register<ComplaintFiled>().Register<ComplaintAccepted>().Register<ComplaintDeclined>().Register<ComplaintAssigned>()
         .Register<ComplaintInvestigated>().Register<ComplaintRectified>().Register<ComplaintReplied>().Register<ComplaintClosed>()
-        .Register<ComplaintStepOverdue>().Register<ComplaintAccountabilityLinked>().Register<AccountabilityMeasureRecorded>();
+        .Register<ComplaintStepOverdue>().Register<ComplaintAccountabilityLinked>().Register<AccountabilityMeasureRecorded>()
+        // file reviews (案卷评查)
+        .Register<FileReviewStarted>().Register<FileReviewCaseGraded>();
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using GovEvents.Api.Audit;
 using GovEvents.Api.Cases;
 using GovEvents.Api.Catalogue;
 using GovEvents.Api.Organisation;
@@ -27,6 +28,8 @@ public sealed class RequestExamples : ISchemaFilter
         [typeof(GrantDelegationRequest)] = """
             {"staffId":"market-h1","departmentCode":"MARKET","matterCodes":["*"],"tiers":["handler"],"validFrom":"2026-01-01","validTo":"2026-12-31"}
             """,
+        [typeof(FileReviewRequest)] = """{"from":"2026-03-01","to":"2026-03-31","sampleSize":10}""",
+        [typeof(GradeRequest)] = """{"caseId":"0199a3c2-0000-7000-8000-000000000001","grade":"fail","findings":"缺少不予受理决定书送达回证"}""",
         [typeof(CalendarRequest)] = """{"holidays":["2026-10-01","2026-10-02"],"workdays":["2026-10-10"]}""",
         [typeof(MatterRequest)] = """
             {"code":"SPJY-001","name":"食品经营许可（新办）","category":"licensing","departmentCode":"MARKET",
