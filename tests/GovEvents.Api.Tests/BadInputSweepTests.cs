@@ -32,6 +32,7 @@ public sealed partial class BadInputSweepTests(HallApiFactory api) : IClassFixtu
     [
         "?limit=-1", "?limit=abc", "?limit=99999999999", "?fromSequence=-5", "?asOf=notadate", "?version=-1",
         "?timeout=abc", "?timeout=-3", "?light=purple", "?status=nonsense", "?from=2026-99-99", "?queryCode=%00",
+        "?from=0001-01-01&to=0001-01-01", "?from=9999-12-31", "?to=9999-12-31&format=csv", "?groupBy=staff&stage=completion",
     ];
 
     [Fact]
