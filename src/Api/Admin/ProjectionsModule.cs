@@ -1,29 +1,27 @@
-using GovEvents.Api.Cases;
+using System.Collections.Concurrent;
+using GovEvents.Api.Common;
 using GovEvents.Api.Health;
 using GovEvents.Api.Hosting.Auth;
-using GovEvents.Api.Common;
-using GovEvents.EventStore;
+using JasperFx;
+using JasperFx.Events.Daemon;
+using JasperFx.Events.Projections;
+using Marten;
+using Npgsql;
 
 namespace GovEvents.Api.Admin;
 
 public sealed record ProjectionStatusResponse(string Name, long Position, long Lag, string Status, string? Error, long? FailedSequence, long? RebuildDone, long? RebuildTotal);
 
 /// <summary>
-/// The async projection daemon in the host (every IProjection registered as a service), the
-/// inline projections' tables, the admin endpoints and the lag /health/ready reports.
+/// The async projections as Marten's daemon runs them: their position and lag against the newest
+/// event, rebuilds in the background, resuming a stopped one, and waiting until all caught up.
 /// </summary>
 public static class ProjectionsModule
 {
     public static IServiceCollection AddProjections(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton(_ => new ProjectionDaemonOptions
-        {
-            PollInterval = TimeSpan.FromMilliseconds(configuration.GetValue("GovEvents:Projections:PollMilliseconds", 1000)),
-        });
-        services.AddSingleton(sp => new ProjectionDaemon(sp.GetRequiredService<PgEventStore>(), sp.GetServices<IProjection>(),
-            sp.GetRequiredService<ProjectionDaemonOptions>(), sp.GetRequiredService<ILogger<ProjectionDaemon>>()));
-        services.AddHostedService<ProjectionsStartup>();
-        services.AddSingleton<IProjectionLagSource, DaemonLagSource>();
+        services.AddSingleton<ProjectionAdmin>();
+        services.AddSingleton<IProjectionLagSource>(sp => sp.GetRequiredService<ProjectionAdmin>());
         return services;
     }
 
@@ -37,92 +35,112 @@ public static class ProjectionsModule
         return app;
     }
 
-    private static async Task<IResult> List(ProjectionDaemon daemon, CancellationToken ct) =>
-        Results.Ok((await daemon.StatusAsync(ct)).Select(s => new ProjectionStatusResponse(s.Name, s.Position, s.Lag, s.Status, s.Error, s.FailedSequence, s.RebuildDone, s.RebuildTotal)).ToList());
+    private static async Task<IResult> List(ProjectionAdmin admin, CancellationToken ct) => Results.Ok(await admin.StatusAsync(ct));
 
-    /// <summary>202 at once; the rebuild runs in the background and reports progress on the list.</summary>
-    private static async Task<IResult> Rebuild(string name, ProjectionDaemon daemon, IHostApplicationLifetime lifetime, ILogger<ProjectionDaemon> log, CancellationToken ct)
+    /// <summary>202 at once; the rebuild runs in the background and the list shows it rebuilding.</summary>
+    private static IResult Rebuild(string name, ProjectionAdmin admin)
     {
-        if (!(await daemon.StatusAsync(ct)).Any(s => s.Name == name)) return CommandResults.NotFound($"No async projection {name}.");
-        _ = Task.Run(async () =>
-        {
-            try { await daemon.RebuildAsync(name, lifetime.ApplicationStopping); }
-            catch (OperationCanceledException) { }
-            catch (Exception e) { log.LogError(e, "Rebuild of {Projection} failed", name); }
-        });
+        if (!admin.Names.Contains(name)) return CommandResults.NotFound($"No async projection {name}.");
+        admin.StartRebuild(name);
         return Results.Accepted("/api/admin/projections", new { name, status = "rebuilding" });
     }
 
-    private static async Task<IResult> Resume(string name, ProjectionDaemon daemon, CancellationToken ct)
+    private static async Task<IResult> Resume(string name, ProjectionAdmin admin, CancellationToken ct)
     {
-        if (!(await daemon.StatusAsync(ct)).Any(s => s.Name == name)) return CommandResults.NotFound($"No async projection {name}.");
-        await daemon.ResumeAsync(name, ct);
+        if (!admin.Names.Contains(name)) return CommandResults.NotFound($"No async projection {name}.");
+        await admin.ResumeAsync(name, ct);
         return Results.Accepted("/api/admin/projections", new { name, status = "resumed" });
     }
 
-    private static async Task<IResult> CaughtUp(double? timeout, ProjectionDaemon daemon, CancellationToken ct)
+    private static async Task<IResult> CaughtUp(double? timeout, ProjectionAdmin admin, CancellationToken ct)
     {
         if (timeout is < 0 or > 300) return CommandResults.Invalid("timeout", "0 to 300 seconds.");
-        return await daemon.WaitForCaughtUpAsync(TimeSpan.FromSeconds(timeout ?? 10), ct)
+        return await admin.WaitForCaughtUpAsync(TimeSpan.FromSeconds(timeout ?? 10), ct)
             ? Results.Ok(new { caughtUp = true })
             : Results.Problem(statusCode: StatusCodes.Status504GatewayTimeout, title: "Projections are behind",
                 detail: $"Not every projection reached the head within {timeout ?? 10} s.");
     }
 }
 
-/// <summary>
-/// Creates the inline projections' tables and starts the daemon once the schema is current: at
-/// once after start-up migration, or, where the `migrate` command runs separately, as soon as it
-/// has (checked every few seconds), so the API starts either way and is ready when the schema is.
-/// </summary>
-public sealed class ProjectionsStartup(PgEventStore store, InlineProjections inline, ProjectionDaemon daemon,
-    Hosting.Database.DatabaseMigrator migrator, ILogger<ProjectionsStartup> log) : IHostedService
+/// <summary>What the admin endpoints and readiness know of Marten's async daemon on this node.</summary>
+public sealed class ProjectionAdmin(IDocumentStore store, NpgsqlDataSource dataSource, IProjectionCoordinator coordinator,
+    IHostApplicationLifetime lifetime, ILogger<ProjectionAdmin> log) : IProjectionLagSource
 {
-    private readonly CancellationTokenSource _stop = new();
-    private Task? _waiting;
+    private readonly ConcurrentDictionary<string, string> _rebuilding = new(StringComparer.Ordinal);
 
-    public async Task StartAsync(CancellationToken ct)
+    /// <summary>The async projections' names.</summary>
+    public IReadOnlyList<string> Names { get; } = ((DocumentStore)store).Options.Projections.AllShards()
+        .Select(s => s.Name.Name).Distinct().ToList();
+
+    private string Schema => store.Options.DatabaseSchemaName;
+
+    public async Task<IReadOnlyList<ProjectionStatusResponse>> StatusAsync(CancellationToken ct)
     {
-        if (await SchemaCurrentAsync(ct)) await StartProjectionsAsync(ct);
-        else _waiting = Task.Run(() => WaitForSchemaAsync(_stop.Token), CancellationToken.None);
+        var head = await HeadAsync(ct);
+        var positions = await PositionsAsync(ct);
+        var agents = (coordinator.DaemonForMainDatabase()).CurrentAgents();
+        return Names.Select(name =>
+        {
+            var position = positions.GetValueOrDefault(name);
+            var agent = agents.FirstOrDefault(a => a.Name.Name == name);
+            var status = _rebuilding.ContainsKey(name) ? "rebuilding"
+                : agent is null ? "stopped"
+                : agent.Status == AgentStatus.Running ? "running"
+                : agent.Status == AgentStatus.Paused ? "faulted" : "stopped";
+            return new ProjectionStatusResponse(name, position, Math.Max(0, head - position), status,
+                agent?.Status == AgentStatus.Paused ? "stopped on an error: see the log; resume when fixed" : _rebuilding.GetValueOrDefault(name),
+                null, null, null);
+        }).ToList();
     }
 
-    private async Task<bool> SchemaCurrentAsync(CancellationToken ct) =>
-        await SchemaMigrator.CurrentVersionAsync(store.DataSource, store.Schema, ct) >= migrator.LatestVersion;
-
-    private async Task StartProjectionsAsync(CancellationToken ct)
+    public void StartRebuild(string name)
     {
-        await using (var tables = new ProjectionDaemon(store, inline.All)) await tables.EnsureTablesAsync(ct);
-        await daemon.StartAsync(ct);
-    }
-
-    private async Task WaitForSchemaAsync(CancellationToken stop)
-    {
-        log.LogWarning("Schema {Schema} is not current: projections start once the migrate command has run", store.Schema);
-        while (!stop.IsCancellationRequested)
+        if (!_rebuilding.TryAdd(name, "rebuilding")) return;
+        _ = Task.Run(async () =>
         {
             try
             {
-                await Task.Delay(TimeSpan.FromSeconds(2), stop);
-                if (!await SchemaCurrentAsync(stop)) continue;
-                await StartProjectionsAsync(stop);
-                return;
+                var daemon = coordinator.DaemonForMainDatabase();
+                await daemon.RebuildProjectionAsync(name, TimeSpan.FromMinutes(30), lifetime.ApplicationStopping);
             }
-            catch (OperationCanceledException) { return; }
-            catch (Exception e) { log.LogWarning(e, "Projections not started yet"); }
+            catch (OperationCanceledException) { }
+            catch (Exception e) { log.LogError(e, "Rebuild of {Projection} failed", name); }
+            finally { _rebuilding.TryRemove(name, out _); }
+        });
+    }
+
+    public async Task ResumeAsync(string name, CancellationToken ct)
+    {
+        var daemon = coordinator.DaemonForMainDatabase();
+        await daemon.StartAgentAsync($"{name}:All", ct);
+    }
+
+    public async Task<bool> WaitForCaughtUpAsync(TimeSpan timeout, CancellationToken ct)
+    {
+        var until = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var head = await HeadAsync(ct);
+            var positions = await PositionsAsync(ct);
+            if (_rebuilding.IsEmpty && Names.All(n => positions.GetValueOrDefault(n) >= head)) return true;
+            if (DateTime.UtcNow >= until) return false;
+            await Task.Delay(50, ct);
         }
     }
 
-    public async Task StopAsync(CancellationToken ct)
-    {
-        await _stop.CancelAsync();
-        if (_waiting is not null) await _waiting.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        await daemon.StopAsync();
-    }
-}
+    public async Task<IReadOnlyList<Health.ProjectionLag>> ReadLagAsync(CancellationToken ct) =>
+        (await StatusAsync(ct)).Select(s => new Health.ProjectionLag(s.Name, s.Lag, s.Status == "faulted")).ToList();
 
-public sealed class DaemonLagSource(ProjectionDaemon daemon) : IProjectionLagSource
-{
-    public async Task<IReadOnlyList<ProjectionLag>> ReadLagAsync(CancellationToken ct) =>
-        (await daemon.StatusAsync(ct)).Select(s => new ProjectionLag(s.Name, s.Lag, s.Status == "faulted")).ToList();
+    /// <summary>The newest event's sequence (0 when there is none).</summary>
+    private async Task<long> HeadAsync(CancellationToken ct)
+    {
+        await using var cmd = dataSource.CreateCommand($"select coalesce(max(seq_id), 0) from {Schema}.mt_events");
+        return (long)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+
+    private async Task<Dictionary<string, long>> PositionsAsync(CancellationToken ct) =>
+        (await store.Advanced.AllProjectionProgress(token: ct))
+            .Where(s => !s.ShardName.StartsWith("HighWaterMark", StringComparison.Ordinal))
+            .GroupBy(s => s.ShardName.Split(':')[0])
+            .ToDictionary(g => g.Key, g => g.Min(s => s.Sequence));
 }

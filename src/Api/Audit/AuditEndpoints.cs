@@ -1,11 +1,11 @@
 using GovEvents.Api.Common;
 using GovEvents.Api.Hosting.Auth;
-using GovEvents.EventStore;
+using GovEvents.Store;
 
 namespace GovEvents.Api.Audit;
 
 public sealed record AuditEvent(long Sequence, Guid EventId, string StreamId, int Version, string Type, DateTimeOffset Timestamp,
-    object Data, EventMetadata Metadata, string Hash, ulong TransactionId);
+    object Data, EventMetadata Metadata, string Hash);
 public sealed record IntegrityResponse(long VerifiedEvents, bool Ok, long? FirstBrokenSequence, string? FirstBrokenStream, string? Reason);
 
 /// <summary>The auditor's reads: any stream with its metadata, the global feed, and the whole hash chain verified.</summary>
@@ -22,16 +22,16 @@ public static class AuditEndpoints
     }
 
     private static AuditEvent ToAudit(StoredEvent e) =>
-        new(e.Sequence, e.Id, e.StreamId, e.Version, e.Type, e.Timestamp, e.Data, e.Metadata, Convert.ToHexStringLower(e.Hash), e.TransactionId);
+        new(e.Sequence, e.Id, e.StreamId, e.Version, e.Type, e.Timestamp, e.Data, e.Metadata, e.Hash is null ? "" : Convert.ToHexStringLower(e.Hash));
 
-    private static async Task<IResult> StreamEvents(string streamId, int? fromVersion, PgEventStore store, CancellationToken ct)
+    private static async Task<IResult> StreamEvents(string streamId, int? fromVersion, EventLog store, CancellationToken ct)
     {
         if (fromVersion is < 1) return CommandResults.Invalid("fromVersion", "1 or more.");
-        if (await store.FetchStreamStateAsync(streamId, ct) is null) return CommandResults.NotFound($"No stream {streamId}.");
+        if (await store.StreamVersionAsync(streamId, ct) is null) return CommandResults.NotFound($"No stream {streamId}.");
         return Results.Ok((await store.FetchStreamAsync(streamId, fromVersion ?? 1, ct: ct)).Select(ToAudit).ToList());
     }
 
-    private static async Task<IResult> Feed(long? fromSequence, int? limit, PgEventStore store, CancellationToken ct)
+    private static async Task<IResult> Feed(long? fromSequence, int? limit, EventLog store, CancellationToken ct)
     {
         var errors = new FieldErrors().Require(fromSequence is null or >= 0, "fromSequence", "0 or more.")
             .Require(limit is null or (>= 1 and <= 1000), "limit", "1 to 1000.");
@@ -39,9 +39,9 @@ public static class AuditEndpoints
         return Results.Ok((await store.ReadAllAsync(fromSequence ?? 0, limit ?? 100, ct)).Select(ToAudit).ToList());
     }
 
-    private static async Task<IResult> Integrity(PgEventStore store, CancellationToken ct)
+    private static async Task<IResult> Integrity(EventLog store, CancellationToken ct)
     {
-        var report = await new IntegrityVerifier(store.DataSource, store.Schema).VerifyAsync(ct);
+        var report = await new IntegrityVerifier(store.Store).VerifyAsync(ct);
         return Results.Ok(new IntegrityResponse(report.VerifiedEvents, report.Ok, report.FirstBrokenSequence, report.FirstBrokenStream, report.Reason));
     }
 }

@@ -4,7 +4,7 @@ using GovEvents.Api.Hosting.Auth;
 using GovEvents.Api.Supervision;
 using GovEvents.Domain;
 using GovEvents.Domain.Audit;
-using GovEvents.EventStore;
+using GovEvents.Store;
 using Refusal = GovEvents.Api.Hosting.Problems.Refusal;
 
 namespace GovEvents.Api.Audit;
@@ -34,7 +34,7 @@ public static class FileReviewEndpoints
         return app;
     }
 
-    private static async Task<IResult> Start(FileReviewRequest request, RequestActor actor, PgEventStore store, HallTimeZone hall,
+    private static async Task<IResult> Start(FileReviewRequest request, RequestActor actor, EventLog store, HallTimeZone hall,
         TimeProvider time, CancellationToken ct)
     {
         var errors = new FieldErrors()
@@ -54,15 +54,15 @@ public static class FileReviewEndpoints
         var id = Guid.CreateVersion7(now).ToString();
         var decision = FileReview.Start(id, from, to, request.SampleSize!.Value, closed, Random.Shared, actor.Subject!, now);
         if (decision.Refusal is { } refusal) return Refusal.Refused(refusal.Rule, refusal.Detail);
-        await store.StartStreamAsync(FileReview.StreamId(id), StreamType, decision.Events, ct);
+        await store.StartStreamAsync(FileReview.StreamId(id), decision.Events, ct);
         var started = decision.Events.OfType<FileReviewStarted>().Single();
         return Results.Created($"/api/audit/file-reviews/{id}", new FileReviewCreated(id, started.CaseIds));
     }
 
-    private static async Task<IResult> Get(string id, PgEventStore store, CancellationToken ct) =>
+    private static async Task<IResult> Get(string id, EventLog store, CancellationToken ct) =>
         await LoadViewAsync(store, id, ct) is { } view ? Results.Ok(view) : CommandResults.NotFound($"No file review {id}.");
 
-    private static async Task<IResult> Grade(string id, GradeRequest request, RequestActor actor, PgEventStore store, TimeProvider time,
+    private static async Task<IResult> Grade(string id, GradeRequest request, RequestActor actor, EventLog store, TimeProvider time,
         CancellationToken ct)
     {
         var errors = new FieldErrors().Required(request.CaseId, "caseId")
@@ -75,7 +75,7 @@ public static class FileReviewEndpoints
         if (decision.Refusal is { } refusal) return Refusal.Refused(refusal.Rule, refusal.Detail);
         try
         {
-            await store.AppendAsync(FileReview.StreamId(id), StreamType, ExpectedVersion.At(loaded.Version), decision.Events, ct);
+            await store.AppendAsync(FileReview.StreamId(id), ExpectedVersion.At(loaded.Version), decision.Events, ct);
         }
         catch (ConcurrencyException)
         {
@@ -84,7 +84,7 @@ public static class FileReviewEndpoints
         return Results.Ok(await LoadViewAsync(store, id, ct));
     }
 
-    private static async Task<FileReviewView?> LoadViewAsync(PgEventStore store, string id, CancellationToken ct)
+    private static async Task<FileReviewView?> LoadViewAsync(EventLog store, string id, CancellationToken ct)
     {
         var events = await store.FetchStreamAsync(FileReview.StreamId(id), ct: ct);
         if (events.Count == 0 || events[0].Data is not FileReviewStarted s) return null;

@@ -1,7 +1,7 @@
 using GovEvents.Domain;
 using GovEvents.Domain.Cases;
 using GovEvents.Domain.Time;
-using GovEvents.EventStore;
+using GovEvents.Store;
 
 namespace GovEvents.Api.Cases;
 
@@ -19,7 +19,7 @@ public abstract record CommandOutcome
 /// at the version it judged. A concurrent change makes it judge again on fresh state, unless the
 /// client pinned a version with If-Match, in which case it is told (409).
 /// </summary>
-public sealed class CaseCommandHandler(PgEventStore store, ReferenceData reference, TimeProvider time, HallClock hall)
+public sealed class CaseCommandHandler(EventLog store, ReferenceData reference, TimeProvider time, HallClock hall)
 {
     public const string StreamType = "case";
     private const int Attempts = 3;
@@ -49,9 +49,9 @@ public sealed class CaseCommandHandler(PgEventStore store, ReferenceData referen
                 return new CommandOutcome.Done(caseId, loaded.Version, CaseDecider.Kebab(loaded.State.Status), []);
             try
             {
-                var result = await store.AppendAsync(caseId, StreamType, loaded.Version, WithMetadata(decision.Events), ct);
+                var result = await store.AppendAsync(caseId, loaded.Version, WithMetadata(decision.Events), ct);
                 var state = decision.Events.Aggregate(loaded.State, Case.Evolve);
-                return new CommandOutcome.Done(caseId, result.VersionOf(caseId), CaseDecider.Kebab(state.Status), decision.Events);
+                return new CommandOutcome.Done(caseId, result, CaseDecider.Kebab(state.Status), decision.Events);
             }
             catch (ConcurrencyException) when (ifMatch is null && attempt < Attempts)
             {
@@ -87,8 +87,8 @@ public sealed class CaseCommandHandler(PgEventStore store, ReferenceData referen
     public async Task<CommandOutcome> StartAsync(string caseId, Decision decision, CancellationToken ct)
     {
         if (decision.Refusal is { } refusal) return new CommandOutcome.Refused(refusal);
-        var result = await store.StartStreamAsync(caseId, StreamType, WithMetadata(decision.Events), ct);
+        var result = await store.StartStreamAsync(caseId, WithMetadata(decision.Events), ct);
         var state = decision.Events.Aggregate(Case.Initial, Case.Evolve);
-        return new CommandOutcome.Done(caseId, result.VersionOf(caseId), CaseDecider.Kebab(state.Status), decision.Events);
+        return new CommandOutcome.Done(caseId, result, CaseDecider.Kebab(state.Status), decision.Events);
     }
 }

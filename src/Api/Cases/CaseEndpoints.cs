@@ -4,7 +4,7 @@ using GovEvents.Api.Hosting.Auth;
 using GovEvents.Domain;
 using GovEvents.Domain.Cases;
 using GovEvents.Domain.Catalogue;
-using GovEvents.EventStore;
+using GovEvents.Store;
 using Npgsql;
 
 namespace GovEvents.Api.Cases;
@@ -39,7 +39,7 @@ public static class CaseEndpoints
     }
 
     private static async Task<IResult> Submit(SubmitCaseRequest request, RequestActor actor, CaseCommandHandler handler,
-        ReferenceData reference, PgEventStore store, HttpContext http, CancellationToken ct)
+        ReferenceData reference, EventLog store, NpgsqlDataSource db, HttpContext http, CancellationToken ct)
     {
         var a = request.Applicant;
         var errors = new FieldErrors().Required(request.MatterCode, "matterCode")
@@ -57,7 +57,7 @@ public static class CaseEndpoints
         var agent = actor.IsInRole(Roles.Agent) && !actor.IsInRole(Roles.Clerk) ? actor.Subject : request.AgentStaffId;
         var clock = await handler.ClockAsync(ct);
         var caseId = Guid.CreateVersion7(clock.Now).ToString();
-        var caseNumber = await NextCaseNumberAsync(store, clock.Today.Year, ct);
+        var caseNumber = await NextCaseNumberAsync(db, store.Schema, clock.Today.Year, ct);
         var queryCode = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6");
         var command = new SubmitCase(caseId, caseNumber, queryCode, matter,
             new Applicant(a!.Kind!.Value, a.Name!, a.IdNumber!, a.Phone!), request.Channel!.Value, request.Materials!,
@@ -67,9 +67,9 @@ public static class CaseEndpoints
         return outcome.ToResult(http, done => new SubmitCaseResponse(caseId, caseNumber, queryCode, done.Status, done.Version), $"/api/cases/{caseId}");
     }
 
-    private static async Task<string> NextCaseNumberAsync(PgEventStore store, int year, CancellationToken ct)
+    private static async Task<string> NextCaseNumberAsync(NpgsqlDataSource db, string schema, int year, CancellationToken ct)
     {
-        await using var cmd = store.DataSource.CreateCommand($"select nextval('{store.Schema}.case_number_seq')");
+        await using var cmd = db.CreateCommand($"select nextval('{schema}.{Hosting.Database.MartenSetup.CaseNumberSequence}')");
         var n = (long)(await cmd.ExecuteScalarAsync(ct))!;
         return $"{year}{n:D6}";
     }

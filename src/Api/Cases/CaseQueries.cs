@@ -3,9 +3,9 @@ using GovEvents.Api.Hosting;
 using GovEvents.Api.Hosting.Auth;
 using GovEvents.Domain.Cases;
 using GovEvents.Domain.Time;
-using GovEvents.EventStore;
+using GovEvents.Store;
 using GovEvents.Projections.Cases;
-using Npgsql;
+using Marten;
 
 namespace GovEvents.Api.Cases;
 
@@ -40,7 +40,7 @@ public static class CaseQueries
     }
 
     /// <summary>The case's events folded into its view, up to a version or time (null: no such case, or nothing by then).</summary>
-    private static async Task<CaseView?> FoldAsync(PgEventStore store, string id, int? version, DateTimeOffset? asOf, CancellationToken ct)
+    private static async Task<CaseView?> FoldAsync(EventLog store, string id, int? version, DateTimeOffset? asOf, CancellationToken ct)
     {
         var events = await store.FetchStreamAsync(id, 1, version, asOf, ct);
         return events.Aggregate((CaseView?)null, CaseViewBuilder.Apply);
@@ -61,7 +61,7 @@ public static class CaseQueries
         v.SuspendedDays, v.ExtensionDays, v.Signatures, v.ParallelReview, v.Suspensions, v.Fees, v.Licence, v.Ratings, v.LicenceDueDate,
         v.PostCheckDueDate, v.PostCheckOutcome, v.TransferredTo, v.ClosedAt, v.Version);
 
-    private static async Task<IResult> Get(string id, RequestActor actor, PgEventStore store, CaseCommandHandler handler, HallTimeZone hall, HttpContext http, CancellationToken ct)
+    private static async Task<IResult> Get(string id, RequestActor actor, EventLog store, CaseCommandHandler handler, HallTimeZone hall, HttpContext http, CancellationToken ct)
     {
         var view = await FoldAsync(store, id, null, null, ct);
         if (view is null || !CaseAccess.MayRead(actor, view.SubmittedBy, view.AgentStaffId)) return CommandResults.NotFound($"No case {id}.");
@@ -69,7 +69,7 @@ public static class CaseQueries
         return Results.Ok(await RespondAsync(view, handler, hall, null, ct));
     }
 
-    private static async Task<IResult> State(string id, DateTimeOffset? asOf, int? version, RequestActor actor, PgEventStore store,
+    private static async Task<IResult> State(string id, DateTimeOffset? asOf, int? version, RequestActor actor, EventLog store,
         CaseCommandHandler handler, HallTimeZone hall, CancellationToken ct)
     {
         if (asOf is not null && version is not null) return CommandResults.Invalid("asOf", "Give asOf or version, not both.");
@@ -82,16 +82,16 @@ public static class CaseQueries
         return Results.Ok(await RespondAsync(view, handler, hall, asOf, ct));
     }
 
-    private static async Task<IResult> History(string id, RequestActor actor, PgEventStore store, CancellationToken ct)
+    private static async Task<IResult> History(string id, RequestActor actor, EventLog store, CancellationToken ct)
     {
         var events = await store.FetchStreamAsync(id, ct: ct);
         var view = events.Aggregate((CaseView?)null, CaseViewBuilder.Apply);
         if (view is null || !CaseAccess.MayRead(actor, view.SubmittedBy, view.AgentStaffId)) return CommandResults.NotFound($"No case {id}.");
-        return Results.Ok(events.Select(e => new CaseHistoryEntry(e.Sequence, e.Version, e.Type, e.Timestamp, e.Data, e.Metadata, Convert.ToHexStringLower(e.Hash))).ToList());
+        return Results.Ok(events.Select(e => new CaseHistoryEntry(e.Sequence, e.Version, e.Type, e.Timestamp, e.Data, e.Metadata, e.Hash is null ? "" : Convert.ToHexStringLower(e.Hash))).ToList());
     }
 
     private static async Task<IResult> Queue(string? status, string? departmentCode, string? windowCode, string? staffId, string? matterCode,
-        string? light, DateOnly? from, DateOnly? to, int? page, int? pageSize, RequestActor actor, PgEventStore store,
+        string? light, DateOnly? from, DateOnly? to, int? page, int? pageSize, RequestActor actor, EventLog store,
         CaseCommandHandler handler, HallTimeZone hall, CancellationToken ct)
     {
         var errors = new FieldErrors()
@@ -102,43 +102,37 @@ public static class CaseQueries
         if (errors.Any) return errors.Problem();
         var (p, size) = (page ?? 1, pageSize ?? 50);
 
-        var where = new List<string>();
-        await using var cmd = store.DataSource.CreateCommand();
-        void Filter(string sql, object value) { cmd.Parameters.Add(new NpgsqlParameter { Value = value }); where.Add(sql.Replace("@", "$" + cmd.Parameters.Count)); }
-        if (status is not null) Filter("status = @", status);
-        if (departmentCode is not null) Filter("department_code = @", departmentCode);
-        if (windowCode is not null) Filter("window_code = @", windowCode);
-        if (staffId is not null) Filter("@ = any(staff_ids)", staffId);
-        if (matterCode is not null) Filter("matter_code = @", matterCode);
-        if (from is not null) Filter("received_date >= @", from.Value);
-        if (to is not null) Filter("received_date <= @", to.Value);
+        await using var session = store.Store.QuerySession();
+        IQueryable<CaseView> query = session.Query<CaseView>();
+        if (status is not null) query = query.Where(v => v.Status == status);
+        if (departmentCode is not null) query = query.Where(v => v.DepartmentCode == departmentCode);
+        if (windowCode is not null) query = query.Where(v => v.WindowCode == windowCode);
+        if (staffId is not null) query = query.Where(v => v.StaffIds.Contains(staffId));
+        if (matterCode is not null) query = query.Where(v => v.MatterCode == matterCode);
+        if (from is not null) query = query.Where(v => v.ReceivedDate >= from.Value);
+        if (to is not null) query = query.Where(v => v.ReceivedDate <= to.Value);
         if (!CaseAccess.SeesAll(actor))
-            Filter(actor.IsInRole(Roles.Agent) ? "(submitted_by = @ or agent_staff_id = @)" : "submitted_by = @", actor.Subject!);
-        cmd.CommandText = $"select data from {store.Schema}.{CaseViewProjection.TableName}"
-            + (where.Count > 0 ? " where " + string.Join(" and ", where) : "") + " order by received_date, case_number";
+        {
+            var subject = actor.Subject!;
+            query = actor.IsInRole(Roles.Agent)
+                ? query.Where(v => v.SubmittedBy == subject || v.AgentStaffId == subject)
+                : query.Where(v => v.SubmittedBy == subject);
+        }
+        var views = await query.OrderBy(v => v.ReceivedDate).ThenBy(v => v.CaseNumber).ToListAsync(ct);
 
         var clock = await handler.ClockAsync(ct);
         var hallClock = new HallClock(hall.Zone);
-        var rows = new List<CaseViewResponse>();
-        await using (var r = await cmd.ExecuteReaderAsync(ct))
-            while (await r.ReadAsync(ct))
-            {
-                var response = ToResponse(store.Serializer.Deserialize<CaseView>(r.GetString(0))!, clock.Today, clock.Calendar, hallClock);
-                if (light is null || response.Light == light) rows.Add(response);
-            }
+        var rows = views.Select(v => ToResponse(v, clock.Today, clock.Calendar, hallClock)).Where(r => light is null || r.Light == light).ToList();
         return Results.Ok(new PagedList<CaseViewResponse>(rows.Skip((p - 1) * size).Take(size).ToList(), rows.Count, p, size));
     }
 
-    private static async Task<IResult> PublicLookup(string caseNumber, string? queryCode, PgEventStore store, CancellationToken ct)
+    private static async Task<IResult> PublicLookup(string caseNumber, string? queryCode, EventLog store, CancellationToken ct)
     {
         // 信息服务: progress by case number and query code, no login, minimal data; a wrong code looks like no case.
         if (string.IsNullOrWhiteSpace(queryCode)) return CommandResults.NotFound("No such case.");
-        await using var cmd = store.DataSource.CreateCommand(
-            $"select data from {store.Schema}.{CaseViewProjection.TableName} where case_number = $1 and query_code = $2");
-        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = caseNumber });
-        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = queryCode });
-        if (await cmd.ExecuteScalarAsync(ct) is not string json) return CommandResults.NotFound("No such case.");
-        var v = store.Serializer.Deserialize<CaseView>(json)!;
+        await using var session = store.Store.QuerySession();
+        var v = await session.Query<CaseView>().FirstOrDefaultAsync(x => x.CaseNumber == caseNumber && x.QueryCode == queryCode, ct);
+        if (v is null) return CommandResults.NotFound("No such case.");
         return Results.Ok(new PublicCaseResponse(v.CaseNumber, v.MatterName, v.Status, v.ReceivedAt, v.PromisedDeadline));
     }
 }

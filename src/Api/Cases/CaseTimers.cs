@@ -1,7 +1,8 @@
 using GovEvents.Domain;
 using GovEvents.Domain.Cases;
 using GovEvents.Domain.Time;
-using GovEvents.EventStore;
+using GovEvents.Store;
+using GovEvents.Store.Timers;
 
 namespace GovEvents.Api.Cases;
 
@@ -23,27 +24,27 @@ public static class CaseTimers
         DateTimeOffset Due(DateOnly day) => hall.EndOf(day);
 
         timers
-            .On<CaseSubmitted>((e, _) => TimerInstruction.Schedule(DeemedAcceptance, Due(e.AcceptanceDueDate)))
-            .On<SupplementRequested>((_, _) => TimerInstruction.Cancel(DeemedAcceptance))
-            .On<MaterialsSupplemented>((e, _) => e.AcceptanceDueDate is { } due
+            .On<CaseSubmitted>(e => TimerInstruction.Schedule(DeemedAcceptance, Due(e.AcceptanceDueDate)))
+            .On<SupplementRequested>(_ => TimerInstruction.Cancel(DeemedAcceptance))
+            .On<MaterialsSupplemented>(e => e.AcceptanceDueDate is { } due
                 ? [TimerInstruction.Schedule(DeemedAcceptance, Due(due))]
                 : e.Materials.Select(m => TimerInstruction.Cancel($"{DeferredOverdue}:{m}")))
-            .On<CaseAccepted>((e, _) => e.Deferred
+            .On<CaseAccepted>(e => e.Deferred
                 .Select(d => TimerInstruction.Schedule($"{DeferredOverdue}:{d.Material}", Due(d.DueDate)))
                 .Prepend(TimerInstruction.Cancel(DeemedAcceptance)))
-            .On<CaseDeemedAccepted>((_, _) => TimerInstruction.Cancel(DeemedAcceptance))
-            .On<CaseNotAccepted>((_, _) => TimerInstruction.Cancel(DeemedAcceptance))
-            .On<CaseWithdrawn>((_, _) => TimerInstruction.Cancel(DeemedAcceptance))
-            .On<ParallelReviewStarted>((e, _) => e.Participants.Select(p => TimerInstruction.Schedule($"{DeemedConsent}:{p.DepartmentCode}", Due(p.DueDate))))
-            .On<ParallelOpinionGiven>((e, _) => TimerInstruction.Cancel($"{DeemedConsent}:{e.DepartmentCode}"))
-            .On<ParallelConsentDeemed>((e, _) => TimerInstruction.Cancel($"{DeemedConsent}:{e.DepartmentCode}"))
-            .On<CaseApproved>((e, _) => e.PostCheckDueDate is { } due ? [TimerInstruction.Schedule(PostCheckOverdue, Due(due))] : [])
-            .On<PostCheckRecorded>((_, _) => TimerInstruction.Cancel(PostCheckOverdue));
+            .On<CaseDeemedAccepted>(_ => TimerInstruction.Cancel(DeemedAcceptance))
+            .On<CaseNotAccepted>(_ => TimerInstruction.Cancel(DeemedAcceptance))
+            .On<CaseWithdrawn>(_ => TimerInstruction.Cancel(DeemedAcceptance))
+            .On<ParallelReviewStarted>(e => e.Participants.Select(p => TimerInstruction.Schedule($"{DeemedConsent}:{p.DepartmentCode}", Due(p.DueDate))))
+            .On<ParallelOpinionGiven>(e => TimerInstruction.Cancel($"{DeemedConsent}:{e.DepartmentCode}"))
+            .On<ParallelConsentDeemed>(e => TimerInstruction.Cancel($"{DeemedConsent}:{e.DepartmentCode}"))
+            .On<CaseApproved>(e => e.PostCheckDueDate is { } due ? [TimerInstruction.Schedule(PostCheckOverdue, Due(due))] : [])
+            .On<PostCheckRecorded>(_ => TimerInstruction.Cancel(PostCheckOverdue));
 
-        timers.Handle(DeemedAcceptance, (t, _, ct) => Decide(handler(), t, (state, clock) => CaseDecider.DeemAccepted(state, clock), ct));
-        timers.Handle(DeemedConsent, (t, _, ct) => Decide(handler(), t, (state, clock) => CaseDecider.DeemConsent(state, Qualifier(t.Kind), clock), ct));
-        timers.Handle(DeferredOverdue, (t, _, ct) => Decide(handler(), t, (state, clock) => CaseDecider.FlagDeferredOverdue(state, Qualifier(t.Kind), clock), ct));
-        timers.Handle(PostCheckOverdue, (t, _, ct) => Decide(handler(), t, (state, clock) => CaseDecider.FlagPostCheckOverdue(state, clock), ct));
+        timers.Handle(DeemedAcceptance, (t, ct) => Decide(handler(), t, (state, clock) => CaseDecider.DeemAccepted(state, clock), ct));
+        timers.Handle(DeemedConsent, (t, ct) => Decide(handler(), t, (state, clock) => CaseDecider.DeemConsent(state, Qualifier(t.Kind), clock), ct));
+        timers.Handle(DeferredOverdue, (t, ct) => Decide(handler(), t, (state, clock) => CaseDecider.FlagDeferredOverdue(state, Qualifier(t.Kind), clock), ct));
+        timers.Handle(PostCheckOverdue, (t, ct) => Decide(handler(), t, (state, clock) => CaseDecider.FlagPostCheckOverdue(state, clock), ct));
         return timers;
     }
 
@@ -58,6 +59,6 @@ public static class CaseTimers
         var decision = decide(loaded.State, await handler.ClockAsync(ct));
         return decision.Events.Count == 0
             ? TimerDecision.Nothing
-            : TimerDecision.Append(timer.StreamId, CaseCommandHandler.StreamType, loaded.Version, [.. decision.Events]);
+            : TimerDecision.Append(timer.StreamId, loaded.Version, [.. decision.Events]);
     }
 }

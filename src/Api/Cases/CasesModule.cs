@@ -5,7 +5,7 @@ using GovEvents.Api.Hosting.Database;
 using GovEvents.Api.Complaints;
 using GovEvents.Api.Ratings;
 using GovEvents.Domain.Time;
-using GovEvents.EventStore;
+using GovEvents.Store.Timers;
 using GovEvents.Projections.Cases;
 using GovEvents.Projections.Organisation;
 
@@ -25,32 +25,25 @@ public static class CasesModule
             .AddRatingTimers(sp.GetRequiredService<HallClock>(), sp.GetRequiredService<CaseCommandHandler>)
             .AddComplaintTimers(sp.GetRequiredService<HallClock>(), sp.GetRequiredService<ComplaintCommandHandler>));
         services.AddSingleton<TimerRunner>();
-        services.AddEventStoreTimers(o =>
-        {
-            o.Enabled = configuration.GetValue("GovEvents:Timers:Enabled", true);
-            o.Interval = TimeSpan.FromSeconds(configuration.GetValue("GovEvents:Timers:IntervalSeconds", 5));
-        });
+        services.AddSingleton(new TimerServiceOptions(
+            configuration.GetValue("GovEvents:Timers:Enabled", true),
+            TimeSpan.FromSeconds(configuration.GetValue("GovEvents:Timers:IntervalSeconds", 5))));
+        services.AddHostedService<TimerService>();
         services.AddSingleton<ISweepStep, TimersSweepStep>();
 
         // Inline: what a command must see at once (delegations in force, timers). Async: the read models.
-        services.AddSingleton<InlineProjections>();
-        services.AddSingleton(sp => new EventStoreConfiguration(o =>
+        services.ConfigureStore((opts, sp) =>
         {
-            o.Types.RegisterDomainEvents();
-            foreach (var p in sp.GetRequiredService<InlineProjections>().All) o.InlineProjections.Add(p);
-        }));
-        services.AddSingleton<IProjection, CaseViewProjection>();
+            opts.MapDomainEvents();
+            DelegationIndex.Configure(opts);
+            TimerProjection.Configure(opts, sp.GetRequiredService<TimerRegistry>());
+            CaseViewProjection.Configure(opts);
+        });
         services.AddSingleton<Hosting.Database.IDemoDataLoader, Demo.DemoDataLoader>();
         return services;
     }
 
     public static IEndpointRouteBuilder MapCases(this IEndpointRouteBuilder app) => app.MapCaseCommands().MapCaseQueries();
-}
-
-/// <summary>The inline projections, built once (the timer projection needs the registry).</summary>
-public sealed class InlineProjections(TimerRegistry timers)
-{
-    public IReadOnlyList<IProjection> All { get; } = [new DelegationIndex(), new TimerProjection(timers)];
 }
 
 /// <summary>POST /api/dev/sweep: fires every timer due at the server clock's now.</summary>

@@ -1,13 +1,13 @@
 using GovEvents.Domain.Catalogue;
 using GovEvents.Domain.Organisation;
 using GovEvents.Domain.Time;
-using GovEvents.EventStore;
+using GovEvents.Store;
 using GovEvents.Projections.Organisation;
 
 namespace GovEvents.Api.Cases;
 
 /// <summary>What case decisions need from the rest of the hall, read fresh from the store for each command.</summary>
-public sealed class ReferenceData(PgEventStore store)
+public sealed class ReferenceData(EventLog store)
 {
     public static string CalendarStreamId(int year) => $"calendar-{year}";
 
@@ -29,6 +29,9 @@ public sealed class ReferenceData(PgEventStore store)
         return WorkingCalendar.Combine(years);
     }
 
-    public Task<IReadOnlyList<Delegation>> DelegationsAsync(string staffId, CancellationToken ct) =>
-        DelegationIndex.ForStaffAsync(store.DataSource, store.Schema, store.Serializer, staffId, ct);
+    public async Task<IReadOnlyList<Delegation>> DelegationsAsync(string staffId, CancellationToken ct)
+    {
+        await using var session = store.Store.QuerySession();
+        return await DelegationIndex.ForStaffAsync(session, staffId, ct);
+    }
 }

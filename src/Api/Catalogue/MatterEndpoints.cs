@@ -3,7 +3,7 @@ using GovEvents.Api.Hosting.Auth;
 using Refusal = GovEvents.Api.Hosting.Problems.Refusal;
 using GovEvents.Domain;
 using GovEvents.Domain.Catalogue;
-using GovEvents.EventStore;
+using GovEvents.Store;
 
 namespace GovEvents.Api.Catalogue;
 
@@ -69,17 +69,17 @@ public static class MatterEndpoints
         return app;
     }
 
-    private static async Task<IResult> Publish(MatterRequest request, PgEventStore store, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> Publish(MatterRequest request, EventLog store, TimeProvider time, CancellationToken ct)
     {
         if (request.MissingFields() is { Any: true } missing) return missing.Problem();
         var definition = request.ToDefinition();
         if (definition.Validate() is { Count: > 0 } errors) return Results.ValidationProblem(errors);
-        if (await store.FetchStreamStateAsync($"department-{definition.DepartmentCode}", ct) is null)
+        if (await store.StreamVersionAsync($"department-{definition.DepartmentCode}", ct) is null)
             return CommandResults.Invalid("departmentCode", $"No department {definition.DepartmentCode}.");
         return await Decide(store, definition.Code, state => Matter.Publish(state, definition, time.GetUtcNow()), created: true, ct);
     }
 
-    private static async Task<IResult> Revise(string code, MatterRequest request, PgEventStore store, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> Revise(string code, MatterRequest request, EventLog store, TimeProvider time, CancellationToken ct)
     {
         if (request.Code is { } bodyCode && bodyCode != code) return CommandResults.Invalid("code", "A matter keeps its code (同一编码).");
         if (request.MissingFields() is { Any: true } missing) return missing.Problem();
@@ -90,10 +90,10 @@ public static class MatterEndpoints
             : Matter.Revise(state, definition, time.GetUtcNow()), created: false, ct);
     }
 
-    private static Task<IResult> Revoke(string code, PgEventStore store, TimeProvider time, CancellationToken ct) =>
+    private static Task<IResult> Revoke(string code, EventLog store, TimeProvider time, CancellationToken ct) =>
         Decide(store, code, state => state.Definition is null ? Decision.Refuse("not-found", "") : Matter.Revoke(state, time.GetUtcNow()), created: false, ct);
 
-    private static async Task<IResult> Decide(PgEventStore store, string code, Func<Matter, Decision> decide, bool created, CancellationToken ct)
+    private static async Task<IResult> Decide(EventLog store, string code, Func<Matter, Decision> decide, bool created, CancellationToken ct)
     {
         var streamId = Matter.StreamId(code);
         var loaded = await store.AggregateStreamAsync(streamId, new Matter(), Matter.Evolve, ct: ct);
@@ -105,7 +105,7 @@ public static class MatterEndpoints
         if (decision.Events.Count == 0) return Results.Ok(new CommandResponse(code, state.Version, state.Revoked ? "revoked" : "published"));
         try
         {
-            await store.AppendAsync(streamId, StreamType, loaded?.Version ?? 0, decision.Events, ct);
+            await store.AppendAsync(streamId, loaded?.Version ?? 0, decision.Events, ct);
         }
         catch (ConcurrencyException)
         {
@@ -116,7 +116,7 @@ public static class MatterEndpoints
         return created ? Results.Created($"/api/matters/{code}", body) : Results.Ok(body);
     }
 
-    private static async Task<IResult> List(int? page, int? pageSize, PgEventStore store, CancellationToken ct)
+    private static async Task<IResult> List(int? page, int? pageSize, EventLog store, CancellationToken ct)
     {
         var errors = new FieldErrors()
             .Require(page is null or >= 1, "page", "1 or more.")
@@ -133,7 +133,7 @@ public static class MatterEndpoints
         return Results.Ok(new { items, total = all.Count, page = p, pageSize = size });
     }
 
-    private static async Task<IResult> Get(string code, PgEventStore store, CancellationToken ct)
+    private static async Task<IResult> Get(string code, EventLog store, CancellationToken ct)
     {
         var loaded = await store.AggregateStreamAsync(Matter.StreamId(code), new Matter(), Matter.Evolve, ct: ct);
         return loaded?.State.Definition is null ? CommandResults.NotFound($"No matter {code}.") : Results.Ok(MatterResponse.From(loaded.State));

@@ -4,14 +4,21 @@ using GovEvents.Domain.Catalogue;
 using GovEvents.Domain.Complaints;
 using GovEvents.Domain.Fees;
 using GovEvents.Domain.Organisation;
-using GovEvents.EventStore;
+using System.Text.RegularExpressions;
+using Marten;
 
 namespace GovEvents.Api.Common;
 
 /// <summary>Every domain event and its stable storage alias (snake_case, never the CLR name).</summary>
 public static class DomainEvents
 {
-    public static EventTypeRegistry RegisterDomainEvents(this EventTypeRegistry types) => types
+    /// <summary>Maps every domain event to its storage name in Marten.</summary>
+    public static void MapDomainEvents(this StoreOptions opts)
+    {
+        foreach (var type in All) opts.Events.MapEventType(type, Regex.Replace(type.Name, "(?<=[a-z0-9])([A-Z])", "_$1").ToLowerInvariant());
+    }
+
+    private static IReadOnlyList<Type> All => new Registrations()
         // catalogue and organisation
         .Register<MatterPublished>().Register<MatterRevised>().Register<MatterRevoked>()
         .Register<DepartmentCreated>().Register<DepartmentLeaderAssigned>().Register<WindowOpened>().Register<StaffRegistered>()
@@ -36,5 +43,16 @@ public static class DomainEvents
         .Register<ComplaintInvestigated>().Register<ComplaintRectified>().Register<ComplaintReplied>().Register<ComplaintClosed>()
         .Register<ComplaintStepOverdue>().Register<ComplaintAccountabilityLinked>().Register<AccountabilityMeasureRecorded>()
         // file reviews (案卷评查)
-        .Register<FileReviewStarted>().Register<FileReviewCaseGraded>();
+        .Register<FileReviewStarted>().Register<FileReviewCaseGraded>().Types;
+
+    private sealed class Registrations
+    {
+        public List<Type> Types { get; } = [];
+
+        public Registrations Register<T>()
+        {
+            Types.Add(typeof(T));
+            return this;
+        }
+    }
 }

@@ -1,7 +1,7 @@
 using GovEvents.Api.Common;
 using GovEvents.Api.Hosting.Auth;
 using GovEvents.Domain.Complaints;
-using GovEvents.EventStore;
+using GovEvents.Store;
 using GovEvents.Projections.Cases;
 using Refusal = GovEvents.Api.Hosting.Problems.Refusal;
 
@@ -28,10 +28,10 @@ public static class AccountabilityEndpoints
     private static string StaffStream(string id) => $"staff-{id}";
 
     private static async Task<IResult> Record(string id, AccountabilityRequest request, RequestActor actor, ComplaintCommandHandler complaints,
-        PgEventStore store, TimeProvider time, CancellationToken ct)
+        EventLog store, TimeProvider time, CancellationToken ct)
     {
         if (request.Measure is null) return CommandResults.Invalid("measure", "reminder, education, notice or reassignment.");
-        var staff = await store.FetchStreamStateAsync(StaffStream(id), ct);
+        var staff = await store.StreamVersionAsync(StaffStream(id), ct);
         if (staff is null) return CommandResults.NotFound($"No staff member {id}.");
         var complaint = request.ComplaintId is { } complaintId ? await complaints.LoadAsync(complaintId, ct) : null;
         if (request.ComplaintId is not null && complaint is null) return CommandResults.Invalid("complaintId", $"No complaint {request.ComplaintId}.");
@@ -41,15 +41,15 @@ public static class AccountabilityEndpoints
             new RecordAccountability(measureId, id, request.Measure.Value, request.Reason ?? "", actor.Subject!), await complaints.ClockAsync(ct));
         if (decision.Refusal is { } refusal) return Refusal.Refused(refusal.Rule, refusal.Detail);
 
-        var appends = new List<StreamAppend> { StreamAppend.To(StaffStream(id), "staff", staff.Version, [.. decision.Events.OfType<AccountabilityMeasureRecorded>()]) };
+        var appends = new List<StreamAppend> { StreamAppend.To(StaffStream(id), staff.Value, [.. decision.Events.OfType<AccountabilityMeasureRecorded>()]) };
         if (complaint is not null)
-            appends.Add(StreamAppend.To(Complaint.StreamId(request.ComplaintId!), ComplaintCommandHandler.StreamType, complaint.Version,
+            appends.Add(StreamAppend.To(Complaint.StreamId(request.ComplaintId!), complaint.Version,
                 [.. decision.Events.OfType<ComplaintAccountabilityLinked>()]));
         try
         {
-            var result = await store.AppendAsync(appends, ct);
+            await store.AppendAsync(appends, ct);
             return Results.Created($"/api/staff/{id}/accountability",
-                new AccountabilityCreated(measureId, result.VersionOf(StaffStream(id)), "recorded", id, request.ComplaintId));
+                new AccountabilityCreated(measureId, EventLog.VersionAfter(appends[0]), "recorded", id, request.ComplaintId));
         }
         catch (ConcurrencyException)
         {
@@ -57,7 +57,7 @@ public static class AccountabilityEndpoints
         }
     }
 
-    private static async Task<IResult> List(string id, PgEventStore store, CancellationToken ct)
+    private static async Task<IResult> List(string id, EventLog store, CancellationToken ct)
     {
         var events = await store.FetchStreamAsync(StaffStream(id), ct: ct);
         if (events.Count == 0) return CommandResults.NotFound($"No staff member {id}.");

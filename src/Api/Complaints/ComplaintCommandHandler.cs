@@ -3,7 +3,7 @@ using GovEvents.Api.Common;
 using GovEvents.Domain;
 using GovEvents.Domain.Cases;
 using GovEvents.Domain.Complaints;
-using GovEvents.EventStore;
+using GovEvents.Store;
 using Refusal = GovEvents.Api.Hosting.Problems.Refusal;
 
 namespace GovEvents.Api.Complaints;
@@ -13,7 +13,7 @@ namespace GovEvents.Api.Complaints;
 /// judge, append at the version it judged (judging again on a concurrent change unless If-Match
 /// pinned the version: then 409).
 /// </summary>
-public sealed class ComplaintCommandHandler(PgEventStore store, CaseCommandHandler cases, ComplaintDeadlines deadlines)
+public sealed class ComplaintCommandHandler(EventLog store, CaseCommandHandler cases, ComplaintDeadlines deadlines)
 {
     public const string StreamType = "complaint";
     private const int Attempts = 3;
@@ -31,9 +31,9 @@ public sealed class ComplaintCommandHandler(PgEventStore store, CaseCommandHandl
     {
         var decision = ComplaintDecider.File(Complaint.Initial, command, deadlines, await ClockAsync(ct));
         if (decision.Refusal is { } refusal) return Refusal.Refused(refusal.Rule, refusal.Detail);
-        var result = await store.StartStreamAsync(Complaint.StreamId(command.ComplaintId), StreamType, decision.Events, ct);
+        var result = await store.StartStreamAsync(Complaint.StreamId(command.ComplaintId), decision.Events, ct);
         return Results.Created($"/api/complaints/{command.ComplaintId}",
-            new CommandResponse(command.ComplaintId, result.VersionOf(Complaint.StreamId(command.ComplaintId)), "filed"));
+            new CommandResponse(command.ComplaintId, result, "filed"));
     }
 
     public async Task<IResult> HandleAsync(HttpContext http, string complaintId, Func<Complaint, CaseClock, Decision> decide, CancellationToken ct)
@@ -55,7 +55,7 @@ public sealed class ComplaintCommandHandler(PgEventStore store, CaseCommandHandl
             {
                 try
                 {
-                    version = (await store.AppendAsync(streamId, StreamType, loaded.Version, decision.Events, ct)).VersionOf(streamId);
+                    version = (await store.AppendAsync(streamId, loaded.Version, decision.Events, ct));
                     state = decision.Events.Aggregate(state, Complaint.Evolve);
                 }
                 catch (ConcurrencyException) when (ifMatch is null && attempt < Attempts)

@@ -3,7 +3,7 @@ using GovEvents.Api.Common;
 using GovEvents.Api.Hosting.Auth;
 using GovEvents.Domain.Complaints;
 using GovEvents.Domain.Organisation;
-using GovEvents.EventStore;
+using GovEvents.Store;
 
 namespace GovEvents.Api.Complaints;
 
@@ -43,7 +43,7 @@ public static class ComplaintEndpoints
         errors.Required(value, field).Require(value is null || value.Length <= MaxText, field, $"At most {MaxText} characters.");
 
     private static async Task<IResult> File(ComplaintRequest request, RequestActor actor, ComplaintCommandHandler handler,
-        CaseCommandHandler cases, PgEventStore store, TimeProvider time, CancellationToken ct)
+        CaseCommandHandler cases, EventLog store, TimeProvider time, CancellationToken ct)
     {
         var p = request.Complainant;
         var errors = new FieldErrors()
@@ -72,7 +72,7 @@ public static class ComplaintEndpoints
     /// agent's own; a clerk any): another's case is "no such case", its existence not disclosed.
     /// </summary>
     private static async Task<(bool Found, string? DepartmentCode)> ResolveTargetAsync(ComplaintTarget target, RequestActor actor,
-        CaseCommandHandler cases, PgEventStore store, CancellationToken ct)
+        CaseCommandHandler cases, EventLog store, CancellationToken ct)
     {
         switch (target.Kind)
         {
@@ -87,7 +87,7 @@ public static class ComplaintEndpoints
                 var staff = await store.AggregateStreamAsync<StaffRegistered?>($"staff-{target.Id}", null, (s, e) => e as StaffRegistered ?? s, ct: ct);
                 return staff?.State is { } m ? (true, m.DepartmentCode) : (false, null);
             default:
-                return await store.FetchStreamStateAsync(Department.StreamId(target.Id), ct) is null ? (false, null) : (true, target.Id);
+                return await store.StreamVersionAsync(Department.StreamId(target.Id), ct) is null ? (false, null) : (true, target.Id);
         }
     }
 
@@ -98,12 +98,12 @@ public static class ComplaintEndpoints
         handler.HandleAsync(http, id, (s, c) => ComplaintDecider.Decline(s, request.Reason ?? "", actor.Subject!, c), ct);
 
     private static async Task<IResult> Assign(string id, AssignmentRequest request, RequestActor actor, ComplaintCommandHandler handler,
-        PgEventStore store, HttpContext http, CancellationToken ct)
+        EventLog store, HttpContext http, CancellationToken ct)
     {
         var errors = new FieldErrors().Required(request.DepartmentCode, "departmentCode")
             .Require(request.DueDays is >= 1 and <= ComplaintDecider.MaxDueDays, "dueDays", $"1 to {ComplaintDecider.MaxDueDays} working days.");
         if (errors.Any) return errors.Problem();
-        if (await store.FetchStreamStateAsync(Department.StreamId(request.DepartmentCode!), ct) is null)
+        if (await store.StreamVersionAsync(Department.StreamId(request.DepartmentCode!), ct) is null)
             return CommandResults.Invalid("departmentCode", $"No department {request.DepartmentCode}.");
         return await handler.HandleAsync(http, id,
             (s, c) => ComplaintDecider.Assign(s, new AssignComplaint(request.DepartmentCode!, request.DueDays!.Value), actor.Subject!, c), ct);

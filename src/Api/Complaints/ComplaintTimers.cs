@@ -1,6 +1,7 @@
 using GovEvents.Domain.Complaints;
 using GovEvents.Domain.Time;
-using GovEvents.EventStore;
+using GovEvents.Store;
+using GovEvents.Store.Timers;
 
 namespace GovEvents.Api.Complaints;
 
@@ -18,16 +19,16 @@ public static class ComplaintTimers
         TimerInstruction Due(DateOnly day) => TimerInstruction.Schedule(StepOverdue, hall.EndOf(day));
 
         timers
-            .On<ComplaintFiled>((e, _) => Due(e.DueDate))
-            .On<ComplaintAccepted>((e, _) => Due(e.DueDate))
-            .On<ComplaintAssigned>((e, _) => Due(e.DueDate))
-            .On<ComplaintInvestigated>((e, _) => Due(e.DueDate))
-            .On<ComplaintRectified>((e, _) => Due(e.DueDate))
-            .On<ComplaintReplied>((e, _) => Due(e.DueDate))
-            .On<ComplaintDeclined>((_, _) => TimerInstruction.Cancel(StepOverdue))
-            .On<ComplaintClosed>((_, _) => TimerInstruction.Cancel(StepOverdue));
+            .On<ComplaintFiled>(e => Due(e.DueDate))
+            .On<ComplaintAccepted>(e => Due(e.DueDate))
+            .On<ComplaintAssigned>(e => Due(e.DueDate))
+            .On<ComplaintInvestigated>(e => Due(e.DueDate))
+            .On<ComplaintRectified>(e => Due(e.DueDate))
+            .On<ComplaintReplied>(e => Due(e.DueDate))
+            .On<ComplaintDeclined>(_ => TimerInstruction.Cancel(StepOverdue))
+            .On<ComplaintClosed>(_ => TimerInstruction.Cancel(StepOverdue));
 
-        timers.Handle(StepOverdue, async (t, _, ct) =>
+        timers.Handle(StepOverdue, async (t, ct) =>
         {
             var complaints = handler();
             var loaded = await complaints.LoadStreamAsync(t.StreamId, ct);
@@ -35,7 +36,7 @@ public static class ComplaintTimers
             var decision = ComplaintDecider.FlagOverdue(loaded.State, await complaints.ClockAsync(ct));
             return decision.Events.Count == 0
                 ? TimerDecision.Nothing
-                : TimerDecision.Append(t.StreamId, ComplaintCommandHandler.StreamType, loaded.Version, [.. decision.Events]);
+                : TimerDecision.Append(t.StreamId, loaded.Version, [.. decision.Events]);
         });
         return timers;
     }

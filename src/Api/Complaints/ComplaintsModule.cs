@@ -1,7 +1,7 @@
 using GovEvents.Api.Fees;
 using GovEvents.Domain.Cases;
 using GovEvents.Domain.Complaints;
-using GovEvents.EventStore;
+using GovEvents.Api.Hosting.Database;
 using GovEvents.Projections.Complaints;
 
 namespace GovEvents.Api.Complaints;
@@ -27,7 +27,7 @@ public static class ComplaintsModule
             WorkingDays(configuration, "GovEvents:Complaints:ReplyDays", 5),
             WorkingDays(configuration, "GovEvents:Complaints:ClosureDays", 5)));
         services.AddSingleton<ComplaintCommandHandler>();
-        services.AddSingleton<IProjection, ComplaintViewProjection>();
+        services.ConfigureStore(ComplaintViewProjection.Configure);
         return services;
     }
 

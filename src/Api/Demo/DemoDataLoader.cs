@@ -5,7 +5,7 @@ using GovEvents.Api.Hosting.Database;
 using GovEvents.Domain.Catalogue;
 using GovEvents.Domain.Fees;
 using GovEvents.Domain.Organisation;
-using GovEvents.EventStore;
+using GovEvents.Store;
 
 namespace GovEvents.Api.Demo;
 
@@ -13,44 +13,41 @@ namespace GovEvents.Api.Demo;
 /// Loads <see cref="DemoData"/> once per database (GovEvents:Demo:Load, on under ./run.sh): the
 /// same events the manager's endpoints would append, recorded as the hall manager.
 /// </summary>
-public sealed class DemoDataLoader(PgEventStore store, InlineProjections inline, TimeProvider time, ILogger<DemoDataLoader> log) : IDemoDataLoader
+public sealed class DemoDataLoader(EventLog store, TimeProvider time, ILogger<DemoDataLoader> log) : IDemoDataLoader
 {
     private const string Marker = "department-HALL";
 
     public async Task LoadAsync(CancellationToken ct)
     {
-        if (await store.FetchStreamStateAsync(Marker, ct) is not null)
+        if (await store.StreamVersionAsync(Marker, ct) is not null)
         {
             log.LogInformation("Demo dataset already loaded");
             return;
         }
-        // This runs before the hosted services: the inline projections' tables may not exist yet.
-        await using (var tables = new ProjectionDaemon(store, inline.All)) await tables.EnsureTablesAsync(ct);
-
         var now = time.GetUtcNow();
         using var _ = EventContext.Use(new EventMetadata { ActorId = "manager-1", ActorKind = ActorKind.Staff, Role = "manager", Department = "HALL" });
         var appends = new List<StreamAppend>
         {
-            StreamAppend.Start(ReferenceData.CalendarStreamId(2026), "calendar", new CalendarYearSet(2026, DemoData.Holidays2026, DemoData.Workdays2026, now)),
+            StreamAppend.Start(ReferenceData.CalendarStreamId(2026), new CalendarYearSet(2026, DemoData.Holidays2026, DemoData.Workdays2026, now)),
         };
         appends.AddRange(DemoData.Departments.Select(d =>
-            StreamAppend.Start(Department.StreamId(d.Code), "department", new DepartmentCreated(d.Code, d.Name, d.LeaderId, now))));
+            StreamAppend.Start(Department.StreamId(d.Code), new DepartmentCreated(d.Code, d.Name, d.LeaderId, now))));
         appends.AddRange(DemoData.Windows.Select(w =>
-            StreamAppend.Start($"window-{w.Code}", "window", new WindowOpened(w.Code, w.Name, w.Kind, w.DepartmentCode, w.StaffA, w.StaffB, now))));
+            StreamAppend.Start($"window-{w.Code}", new WindowOpened(w.Code, w.Name, w.Kind, w.DepartmentCode, w.StaffA, w.StaffB, now))));
         appends.AddRange(DemoData.Departments.Select(d =>
-            StreamAppend.Start($"staff-{d.LeaderId}", "staff", new StaffRegistered(d.LeaderId, d.LeaderName, d.Code, null, now))));
+            StreamAppend.Start($"staff-{d.LeaderId}", new StaffRegistered(d.LeaderId, d.LeaderName, d.Code, null, now))));
         appends.AddRange(DemoData.Staff.Select(s =>
-            StreamAppend.Start($"staff-{s.Id}", "staff", new StaffRegistered(s.Id, s.Name, s.DepartmentCode, s.WindowCode, now))));
+            StreamAppend.Start($"staff-{s.Id}", new StaffRegistered(s.Id, s.Name, s.DepartmentCode, s.WindowCode, now))));
         appends.AddRange(DemoData.Staff.Where(s => s.Tiers.Length > 0).Select(s =>
         {
             var id = $"demo-{s.Id}";
-            return StreamAppend.Start(Delegation.StreamId(id), "delegation", new DelegationGranted(id, s.Id, s.DepartmentCode, ["*"], s.Tiers,
+            return StreamAppend.Start(Delegation.StreamId(id), new DelegationGranted(id, s.Id, s.DepartmentCode, ["*"], s.Tiers,
                 new DateOnly(2026, 1, 1), new DateOnly(2027, 12, 31), now));
         }));
         appends.AddRange(DemoData.FeeItems.Select(f =>
-            StreamAppend.Start(FeeItem.StreamId(f.Code), FeeCatalogue.StreamType, new FeeItemPublished(f.Code, f, 2026, now))));
+            StreamAppend.Start(FeeItem.StreamId(f.Code), new FeeItemPublished(f.Code, f, 2026, now))));
         appends.AddRange(DemoData.Matters.Select(m =>
-            StreamAppend.Start(Matter.StreamId(m.Code), MatterEndpoints.StreamType, new MatterPublished(m.Code, 1, m, now))));
+            StreamAppend.Start(Matter.StreamId(m.Code), new MatterPublished(m.Code, 1, m, now))));
 
         // One transaction: all or nothing, so the marker (the HALL department) means all of it.
         await store.AppendAsync(appends, ct);

@@ -1,6 +1,6 @@
 using GovEvents.Api.Hosting;
 using GovEvents.Api.Hosting.Auth;
-using GovEvents.EventStore;
+using GovEvents.Store;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 

@@ -1,10 +1,10 @@
 using GovEvents.Domain.Fees;
-using GovEvents.EventStore;
+using GovEvents.Store;
 
 namespace GovEvents.Api.Fees;
 
 /// <summary>The fee catalogue as assessments read it: each item's stream folded fresh for each command.</summary>
-public sealed class FeeCatalogue(PgEventStore store)
+public sealed class FeeCatalogue(EventLog store)
 {
     public const string StreamType = "fee-item";
 

@@ -5,7 +5,7 @@ using GovEvents.Api.Hosting.Auth;
 using GovEvents.Domain;
 using GovEvents.Domain.Fees;
 using GovEvents.Domain.Time;
-using GovEvents.EventStore;
+using GovEvents.Store;
 using Refusal = GovEvents.Api.Hosting.Problems.Refusal;
 
 namespace GovEvents.Api.Fees;
@@ -52,7 +52,7 @@ public static partial class FeeItemEndpoints
     private static FieldErrors Year(this FieldErrors errors, int? year, string field, int currentYear) =>
         errors.Require(year is not null && year >= 2000 && year <= currentYear + 1, field, $"A year from 2000 to {currentYear + 1}.");
 
-    private static async Task<IResult> Publish(FeeItemRequest request, PgEventStore store, TimeProvider time, HallClock hall, CancellationToken ct)
+    private static async Task<IResult> Publish(FeeItemRequest request, EventLog store, TimeProvider time, HallClock hall, CancellationToken ct)
     {
         var definition = new FeeItemDefinition(request.Code ?? "", request.Name ?? "", request.DepartmentCode ?? "", request.LegalBasis ?? "",
             request.Amount, request.MinAmount, request.MaxAmount);
@@ -61,23 +61,23 @@ public static partial class FeeItemEndpoints
         foreach (var (field, messages) in definition.Validate())
             foreach (var message in messages) errors.Add(field, message);
         if (errors.Any) return errors.Problem();
-        if (await store.FetchStreamStateAsync($"department-{definition.DepartmentCode}", ct) is null)
+        if (await store.StreamVersionAsync($"department-{definition.DepartmentCode}", ct) is null)
             return CommandResults.Invalid("departmentCode", $"No department {definition.DepartmentCode}.");
         return await Decide(store, definition.Code, item => FeeItem.Publish(item, definition, request.ReviewedYear!.Value, time.GetUtcNow()),
             "published", time, hall, created: true, ct);
     }
 
-    private static async Task<IResult> Review(string code, FeeReviewRequest request, PgEventStore store, TimeProvider time, HallClock hall, CancellationToken ct)
+    private static async Task<IResult> Review(string code, FeeReviewRequest request, EventLog store, TimeProvider time, HallClock hall, CancellationToken ct)
     {
         var errors = new FieldErrors().Year(request.Year, "year", CurrentYear(time, hall));
         if (errors.Any) return errors.Problem();
         return await Decide(store, code, item => FeeItem.Review(item, request.Year!.Value, time.GetUtcNow()), "reviewed", time, hall, created: false, ct);
     }
 
-    private static Task<IResult> Revoke(string code, PgEventStore store, TimeProvider time, HallClock hall, CancellationToken ct) =>
+    private static Task<IResult> Revoke(string code, EventLog store, TimeProvider time, HallClock hall, CancellationToken ct) =>
         Decide(store, code, item => FeeItem.Revoke(item, time.GetUtcNow()), "revoked", time, hall, created: false, ct);
 
-    private static async Task<IResult> Decide(PgEventStore store, string code, Func<FeeItem, Decision> decide, string status,
+    private static async Task<IResult> Decide(EventLog store, string code, Func<FeeItem, Decision> decide, string status,
         TimeProvider time, HallClock hall, bool created, CancellationToken ct)
     {
         var streamId = FeeItem.StreamId(code);
@@ -91,7 +91,7 @@ public static partial class FeeItemEndpoints
         {
             try
             {
-                version = (await store.AppendAsync(streamId, FeeCatalogue.StreamType, version, decision.Events, ct)).VersionOf(streamId);
+                version = (await store.AppendAsync(streamId, version, decision.Events, ct));
             }
             catch (ConcurrencyException)
             {
@@ -102,7 +102,7 @@ public static partial class FeeItemEndpoints
         return created ? Results.Created($"/api/fee-items/{code}", body) : Results.Ok(body);
     }
 
-    private static async Task<IResult> List(PgEventStore store, TimeProvider time, HallClock hall, CancellationToken ct)
+    private static async Task<IResult> List(EventLog store, TimeProvider time, HallClock hall, CancellationToken ct)
     {
         var year = CurrentYear(time, hall);
         var events = await store.FetchStreamsOfTypeAsync(FeeCatalogue.StreamType, ct);
@@ -115,7 +115,7 @@ public static partial class FeeItemEndpoints
         return Results.Ok(new PagedList<FeeItemResponse>(items, items.Count, 1, Math.Max(items.Count, 1)));
     }
 
-    private static async Task<IResult> Get(string code, PgEventStore store, TimeProvider time, HallClock hall, CancellationToken ct)
+    private static async Task<IResult> Get(string code, EventLog store, TimeProvider time, HallClock hall, CancellationToken ct)
     {
         var loaded = await store.AggregateStreamAsync(FeeItem.StreamId(code), new FeeItem(), FeeItem.Evolve, ct: ct);
         return loaded?.State is { Exists: true } item

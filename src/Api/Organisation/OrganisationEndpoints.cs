@@ -4,7 +4,7 @@ using GovEvents.Api.Hosting.Auth;
 using Refusal = GovEvents.Api.Hosting.Problems.Refusal;
 using GovEvents.Domain.Catalogue;
 using GovEvents.Domain.Organisation;
-using GovEvents.EventStore;
+using GovEvents.Store;
 
 namespace GovEvents.Api.Organisation;
 
@@ -40,11 +40,11 @@ public static class OrganisationEndpoints
     private static FieldErrors Code(this FieldErrors errors, string? value, string field) =>
         errors.Required(value, field).Require(value is null || CodeShape.IsMatch(value), field, "Letters, digits, '-', '_' or '.', at most 64.");
 
-    private static async Task<IResult> Start(PgEventStore store, string streamId, string type, object e, string location, object body, CancellationToken ct)
+    private static async Task<IResult> Start(EventLog store, string streamId, string type, object e, string location, object body, CancellationToken ct)
     {
         try
         {
-            await store.StartStreamAsync(streamId, type, [e], ct);
+            await store.StartStreamAsync(streamId, [e], ct);
             return Results.Created(location, body);
         }
         catch (ConcurrencyException)
@@ -53,10 +53,10 @@ public static class OrganisationEndpoints
         }
     }
 
-    private static async Task<bool> ExistsAsync(PgEventStore store, string streamId, CancellationToken ct) =>
-        await store.FetchStreamStateAsync(streamId, ct) is not null;
+    private static async Task<bool> ExistsAsync(EventLog store, string streamId, CancellationToken ct) =>
+        await store.StreamVersionAsync(streamId, ct) is not null;
 
-    private static async Task<IResult> CreateDepartment(CreateDepartmentRequest request, PgEventStore store, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> CreateDepartment(CreateDepartmentRequest request, EventLog store, TimeProvider time, CancellationToken ct)
     {
         var errors = new FieldErrors().Code(request.Code, "code").Required(request.Name, "name");
         if (errors.Any) return errors.Problem();
@@ -65,17 +65,17 @@ public static class OrganisationEndpoints
             $"/api/departments/{request.Code}", new CommandResponse(request.Code!, 1, "created"), ct);
     }
 
-    private static async Task<IResult> AssignLeader(string code, AssignLeaderRequest request, PgEventStore store, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> AssignLeader(string code, AssignLeaderRequest request, EventLog store, TimeProvider time, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(request.StaffId)) return CommandResults.Invalid("staffId", "Required.");
-        var state = await store.FetchStreamStateAsync(Department.StreamId(code), ct);
+        var state = await store.StreamVersionAsync(Department.StreamId(code), ct);
         if (state is null) return CommandResults.NotFound($"No department {code}.");
-        var result = await store.AppendAsync(Department.StreamId(code), "department", ExpectedVersion.Any,
+        var result = await store.AppendAsync(Department.StreamId(code), ExpectedVersion.Any,
             [new DepartmentLeaderAssigned(code, request.StaffId, time.GetUtcNow())], ct);
-        return Results.Ok(new CommandResponse(code, result.VersionOf(Department.StreamId(code)), "leader-assigned"));
+        return Results.Ok(new CommandResponse(code, result, "leader-assigned"));
     }
 
-    private static async Task<IResult> OpenWindow(OpenWindowRequest request, PgEventStore store, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> OpenWindow(OpenWindowRequest request, EventLog store, TimeProvider time, CancellationToken ct)
     {
         var errors = new FieldErrors().Code(request.Code, "code").Required(request.Name, "name")
             .Require(request.Kind is not null, "kind", "One of comprehensive, department, fee.")
@@ -88,7 +88,7 @@ public static class OrganisationEndpoints
             $"/api/windows/{request.Code}", new CommandResponse(request.Code!, 1, "opened"), ct);
     }
 
-    private static async Task<IResult> RegisterStaff(RegisterStaffRequest request, PgEventStore store, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> RegisterStaff(RegisterStaffRequest request, EventLog store, TimeProvider time, CancellationToken ct)
     {
         var errors = new FieldErrors().Code(request.Id, "id").Required(request.Name, "name").Required(request.DepartmentCode, "departmentCode");
         if (errors.Any) return errors.Problem();
@@ -101,7 +101,7 @@ public static class OrganisationEndpoints
             $"/api/staff/{request.Id}", new CommandResponse(request.Id!, 1, "registered"), ct);
     }
 
-    private static async Task<IResult> GrantDelegation(GrantDelegationRequest request, PgEventStore store, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> GrantDelegation(GrantDelegationRequest request, EventLog store, TimeProvider time, CancellationToken ct)
     {
         var errors = new FieldErrors().Required(request.StaffId, "staffId").Required(request.DepartmentCode, "departmentCode")
             .Require(request.MatterCodes is { Length: > 0 } && request.MatterCodes.All(m => !string.IsNullOrWhiteSpace(m)), "matterCodes", "\"*\" or one or more matter codes.")
@@ -121,7 +121,7 @@ public static class OrganisationEndpoints
             new DelegationCreated(id, 1, "granted", id), ct);
     }
 
-    private static async Task<IResult> RevokeDelegation(string id, RevokeDelegationRequest request, PgEventStore store, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> RevokeDelegation(string id, RevokeDelegationRequest request, EventLog store, TimeProvider time, CancellationToken ct)
     {
         var loaded = await store.AggregateStreamAsync(Delegation.StreamId(id), new Delegation(), Delegation.Evolve, ct: ct);
         if (loaded is null) return CommandResults.NotFound($"No delegation {id}.");
@@ -130,13 +130,13 @@ public static class OrganisationEndpoints
         var version = loaded.Version;
         if (decision.Events.Count > 0)
         {
-            try { version = (await store.AppendAsync(Delegation.StreamId(id), "delegation", loaded.Version, decision.Events, ct)).VersionOf(Delegation.StreamId(id)); }
+            try { version = (await store.AppendAsync(Delegation.StreamId(id), loaded.Version, decision.Events, ct)); }
             catch (ConcurrencyException) { return CommandResults.Conflict("The delegation changed meanwhile; try again."); }
         }
         return Results.Ok(new CommandResponse(id, version, "revoked"));
     }
 
-    private static async Task<IResult> SetCalendar(int year, CalendarRequest request, PgEventStore store, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> SetCalendar(int year, CalendarRequest request, EventLog store, TimeProvider time, CancellationToken ct)
     {
         var holidays = (request.Holidays ?? []).Distinct().Order().ToList();
         var workdays = (request.Workdays ?? []).Distinct().Order().ToList();
@@ -147,12 +147,12 @@ public static class OrganisationEndpoints
             .Require(!holidays.Intersect(workdays).Any(), "workdays", "A day is a holiday or a worked day, not both.")
             .Require(workdays.All(d => d.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday), "workdays", "Worked days (调休) fall on weekends.");
         if (errors.Any) return errors.Problem();
-        var result = await store.AppendAsync(ReferenceData.CalendarStreamId(year), "calendar", ExpectedVersion.Any,
+        var result = await store.AppendAsync(ReferenceData.CalendarStreamId(year), ExpectedVersion.Any,
             [new CalendarYearSet(year, holidays, workdays, time.GetUtcNow())], ct);
-        return Results.Ok(new CommandResponse(year.ToString(), result.VersionOf(ReferenceData.CalendarStreamId(year)), "set"));
+        return Results.Ok(new CommandResponse(year.ToString(), result, "set"));
     }
 
-    private static async Task<IResult> GetCalendar(int year, PgEventStore store, CancellationToken ct)
+    private static async Task<IResult> GetCalendar(int year, EventLog store, CancellationToken ct)
     {
         var set = await store.AggregateStreamAsync<CalendarYearSet?>(ReferenceData.CalendarStreamId(year), null, (_, e) => e as CalendarYearSet, ct: ct);
         return set?.State is { } s

@@ -2,7 +2,7 @@ using GovEvents.Api.Cases;
 using GovEvents.Api.Common;
 using GovEvents.Api.Hosting.Auth;
 using GovEvents.Domain.Cases;
-using GovEvents.EventStore;
+using GovEvents.Store;
 using GovEvents.Projections.Cases;
 
 namespace GovEvents.Api.Ratings;
@@ -48,7 +48,7 @@ public static class RatingEndpoints
             createdAt: $"/api/cases/{id}/ratings/{ratingId}");
     }
 
-    private static async Task<IResult> Get(string id, string ratingId, RequestActor actor, PgEventStore store, CancellationToken ct)
+    private static async Task<IResult> Get(string id, string ratingId, RequestActor actor, EventLog store, CancellationToken ct)
     {
         var view = (await store.FetchStreamAsync(id, ct: ct)).Aggregate((CaseView?)null, CaseViewBuilder.Apply);
         if (view is null || !CaseAccess.MayRead(actor, view.SubmittedBy, view.AgentStaffId)) return CommandResults.NotFound($"No case {id}.");

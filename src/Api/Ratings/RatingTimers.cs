@@ -2,7 +2,8 @@ using GovEvents.Api.Cases;
 using GovEvents.Domain;
 using GovEvents.Domain.Cases;
 using GovEvents.Domain.Time;
-using GovEvents.EventStore;
+using GovEvents.Store;
+using GovEvents.Store.Timers;
 
 namespace GovEvents.Api.Ratings;
 
@@ -19,19 +20,19 @@ public static class RatingTimers
     public static TimerRegistry AddRatingTimers(this TimerRegistry timers, HallClock hall, Func<CaseCommandHandler> handler)
     {
         timers
-            .On<RatingSubmitted>((e, _) => e is { CallbackDueDate: { } callback, RectificationDueDate: { } rectification }
+            .On<RatingSubmitted>(e => e is { CallbackDueDate: { } callback, RectificationDueDate: { } rectification }
                 ? [TimerInstruction.Schedule($"{CallbackOverdue}:{e.RatingId}", hall.EndOf(callback)),
                    TimerInstruction.Schedule($"{RectificationOverdue}:{e.RatingId}", hall.EndOf(rectification))]
                 : [])
-            .On<RatingCalledBack>((e, _) => TimerInstruction.Cancel($"{CallbackOverdue}:{e.RatingId}"))
-            .On<RatingRectified>((e, _) => TimerInstruction.Cancel($"{RectificationOverdue}:{e.RatingId}"))
-            .On<RatingAppealDecided>((e, _) => e.Upheld
+            .On<RatingCalledBack>(e => TimerInstruction.Cancel($"{CallbackOverdue}:{e.RatingId}"))
+            .On<RatingRectified>(e => TimerInstruction.Cancel($"{RectificationOverdue}:{e.RatingId}"))
+            .On<RatingAppealDecided>(e => e.Upheld
                 ? [TimerInstruction.Cancel($"{CallbackOverdue}:{e.RatingId}"), TimerInstruction.Cancel($"{RectificationOverdue}:{e.RatingId}")]
                 : []);
 
-        timers.Handle(CallbackOverdue, (t, _, ct) =>
+        timers.Handle(CallbackOverdue, (t, ct) =>
             CaseTimers.Decide(handler(), t, (s, c) => CaseDecider.FlagRatingCallbackOverdue(s, CaseTimers.Qualifier(t.Kind), c), ct));
-        timers.Handle(RectificationOverdue, (t, _, ct) =>
+        timers.Handle(RectificationOverdue, (t, ct) =>
             CaseTimers.Decide(handler(), t, (s, c) => CaseDecider.FlagRatingRectificationOverdue(s, CaseTimers.Qualifier(t.Kind), c), ct));
         return timers;
     }

@@ -1,5 +1,6 @@
 using GovEvents.Api.Hosting;
-using GovEvents.EventStore;
+using GovEvents.Store;
+using Marten;
 using GovEvents.Projections.Complaints;
 
 namespace GovEvents.Api.Supervision;
@@ -18,18 +19,16 @@ public static class ComplaintMetrics
 {
     private static readonly string[] GroupBys = ["department", "category", "channel"];
 
-    public static async Task<IResult> Get(string? groupBy, DateOnly? from, DateOnly? to, PgEventStore store, HallTimeZone hall, CancellationToken ct)
+    public static async Task<IResult> Get(string? groupBy, DateOnly? from, DateOnly? to, EventLog store, HallTimeZone hall, CancellationToken ct)
     {
         var by = groupBy ?? "department";
         var errors = MetricPeriod.Check(from, to).Require(GroupBys.Contains(by), "groupBy", $"One of {string.Join(", ", GroupBys)}.");
         if (errors.Any) return errors.Problem();
 
         var complaints = new List<ComplaintView>();
-        await using (var cmd = store.DataSource.CreateCommand($"select data from {store.Schema}.{ComplaintViewProjection.TableName}"))
-        await using (var r = await cmd.ExecuteReaderAsync(ct))
-            while (await r.ReadAsync(ct))
-                if (store.Serializer.Deserialize<ComplaintView>(r.GetString(0)) is { } view
-                    && MetricPeriod.Within(DateOnly.FromDateTime(hall.ToHallTime(view.FiledAt).DateTime), from, to))
+        await using (var session = store.Store.QuerySession())
+            foreach (var view in await session.Query<ComplaintView>().ToListAsync(ct))
+                if (MetricPeriod.Within(DateOnly.FromDateTime(hall.ToHallTime(view.FiledAt).DateTime), from, to))
                     complaints.Add(view);
 
         var rows = complaints

@@ -1,5 +1,5 @@
 using GovEvents.Api.Hosting;
-using GovEvents.EventStore;
+using GovEvents.Store;
 using GovEvents.Projections.Cases;
 
 namespace GovEvents.Api.Supervision;
@@ -24,7 +24,7 @@ public static class RatingMetrics
     private static readonly string[] Stages = ["acceptance", "completion"];
 
     public static async Task<IResult> Get(string? groupBy, DateOnly? from, DateOnly? to, string? stage,
-        PgEventStore store, HallTimeZone hall, CancellationToken ct)
+        EventLog store, HallTimeZone hall, CancellationToken ct)
     {
         var by = groupBy ?? "hall";
         var errors = MetricPeriod.Check(from, to)

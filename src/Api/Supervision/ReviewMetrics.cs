@@ -1,5 +1,5 @@
 using GovEvents.Api.Hosting;
-using GovEvents.EventStore;
+using GovEvents.Store;
 
 namespace GovEvents.Api.Supervision;
 
@@ -18,7 +18,7 @@ public static class ReviewMetrics
 {
     private static readonly string[] SigningGroups = ["department", "staff"];
 
-    public static async Task<IResult> Signing(string? groupBy, DateOnly? from, DateOnly? to, PgEventStore store, HallTimeZone hall, CancellationToken ct)
+    public static async Task<IResult> Signing(string? groupBy, DateOnly? from, DateOnly? to, EventLog store, HallTimeZone hall, CancellationToken ct)
     {
         var by = groupBy ?? "department";
         var errors = MetricPeriod.Check(from, to).Require(SigningGroups.Contains(by), "groupBy", "department or staff.");
@@ -38,7 +38,7 @@ public static class ReviewMetrics
         return Results.Ok(new { groupBy = by, from, to, rows });
     }
 
-    public static async Task<IResult> ParallelReview(DateOnly? from, DateOnly? to, PgEventStore store, CancellationToken ct)
+    public static async Task<IResult> ParallelReview(DateOnly? from, DateOnly? to, EventLog store, CancellationToken ct)
     {
         var errors = MetricPeriod.Check(from, to);
         if (errors.Any) return errors.Problem();

@@ -3,7 +3,7 @@ using CsvHelper;
 using GovEvents.Api.Cases;
 using GovEvents.Api.Hosting;
 using GovEvents.Domain.Time;
-using GovEvents.EventStore;
+using GovEvents.Store;
 using GovEvents.Projections.Cases;
 using Npgsql;
 using NpgsqlTypes;
@@ -36,7 +36,7 @@ public static class TimelinessMetrics
     ];
 
     public static async Task<IResult> Get(string? groupBy, DateOnly? from, DateOnly? to, string? format,
-        PgEventStore store, CaseCommandHandler handler, HallTimeZone hall, CancellationToken ct)
+        EventLog store, CaseCommandHandler handler, HallTimeZone hall, CancellationToken ct)
     {
         var by = groupBy ?? "hall";
         var errors = MetricPeriod.Check(from, to)
@@ -103,14 +103,10 @@ public static class TimelinessMetrics
     }
 
     /// <summary>The views of <paramref name="caseIds"/> as their events stood at <paramref name="asOf"/>.</summary>
-    private static async Task<IReadOnlyList<CaseView>> AsOfAsync(PgEventStore store, string[] caseIds, DateTimeOffset asOf, CancellationToken ct)
+    private static async Task<IReadOnlyList<CaseView>> AsOfAsync(EventLog store, string[] caseIds, DateTimeOffset asOf, CancellationToken ct)
     {
         if (caseIds.Length == 0) return [];
-        await using var cmd = store.DataSource.CreateCommand(
-            $"{store.SelectEventsSql} where stream_id = any($1) and \"timestamp\" <= $2 order by stream_id, version");
-        cmd.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = caseIds, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        cmd.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = asOf.ToUniversalTime(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        var events = await store.ReadEventsAsync(cmd, ct);
+        var events = await store.FetchStreamsAsync(caseIds, asOf, ct);
         return [.. events.GroupBy(e => e.StreamId)
             .Select(stream => stream.Aggregate((CaseView?)null, CaseViewBuilder.Apply))
             .OfType<CaseView>()];

@@ -1,7 +1,7 @@
 using GovEvents.Api.Cases;
 using GovEvents.Api.Hosting;
 using GovEvents.Domain.Time;
-using GovEvents.EventStore;
+using GovEvents.Store;
 using GovEvents.Projections.Cases;
 
 namespace GovEvents.Api.Supervision;
@@ -19,7 +19,7 @@ public static class TrafficLights
 {
     private static readonly string[] Urgency = [CaseTiming.Breach, CaseTiming.Red, CaseTiming.Yellow];
 
-    public static async Task<IResult> Get(string? departmentCode, PgEventStore store, CaseCommandHandler handler, HallTimeZone hall, CancellationToken ct)
+    public static async Task<IResult> Get(string? departmentCode, EventLog store, CaseCommandHandler handler, HallTimeZone hall, CancellationToken ct)
     {
         var clock = await handler.ClockAsync(ct);
         var hallClock = new HallClock(hall.Zone);

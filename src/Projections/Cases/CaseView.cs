@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 using GovEvents.Domain.Cases;
-using GovEvents.EventStore;
+using GovEvents.Store;
 
 namespace GovEvents.Projections.Cases;
 

@@ -1,6 +1,9 @@
 using System.Collections.Immutable;
 using GovEvents.Domain.Complaints;
-using GovEvents.EventStore;
+using GovEvents.Store;
+using JasperFx.Events;
+using Marten;
+using Marten.Events.Aggregation;
 using GovEvents.Projections.Cases;
 
 namespace GovEvents.Projections.Complaints;
@@ -18,6 +21,8 @@ public sealed record ComplaintAccountabilityView(string MeasureId, string StaffI
 /// </summary>
 public sealed record ComplaintView
 {
+    /// <summary>The document's identity: the complaint's stream.</summary>
+    public string StreamId { get; init; } = "";
     public string Id { get; init; } = "";
     public string Status { get; init; } = "filed";
     public string Channel { get; init; } = "";
@@ -98,12 +103,25 @@ public static class ComplaintViewBuilder
     private static string K<T>(T value) where T : struct, Enum => CaseViewBuilder.Kebab(value);
 }
 
-/// <summary>The complaint list's documents (jsonb, one per complaint stream), filtered by status, department and due date.</summary>
-public sealed class ComplaintViewProjection() : DocumentProjection<ComplaintView>(TableName)
+/// <summary>The complaint list's documents, one per complaint stream, async.</summary>
+public sealed class ComplaintViewProjection : SingleStreamProjection<ComplaintView, string>
 {
-    public const string TableName = "complaint_views";
+    public const string ProjectionName = "complaint_views";
 
-    protected override string? KeyOf(StoredEvent e) => e.StreamId.StartsWith(Complaint.StreamId(""), StringComparison.Ordinal) ? e.StreamId : null;
+    public ComplaintViewProjection()
+    {
+        Name = ProjectionName;
+        foreach (var type in typeof(ComplaintFiled).Assembly.GetTypes().Where(t => t.Namespace == typeof(ComplaintFiled).Namespace && t.GetProperty("ComplaintId") is not null && t.IsSealed))
+            IncludeType(type);
+    }
 
-    protected override ComplaintView? Apply(ComplaintView? current, StoredEvent e) => ComplaintViewBuilder.Apply(current, e);
+    public override ComplaintView? Evolve(ComplaintView? snapshot, string id, IEvent e) =>
+        ComplaintViewBuilder.Apply(snapshot, EventLog.ToStored(e)) is { } next ? next with { StreamId = id } : null;
+
+    public static void Configure(StoreOptions opts)
+    {
+        opts.Schema.For<ComplaintView>().DocumentAlias("complaint_view").Identity(x => x.StreamId)
+            .Duplicate(x => x.Status).Duplicate(x => x.DepartmentCode).Duplicate(x => x.FiledBy);
+        opts.Projections.Add(new ComplaintViewProjection(), JasperFx.Events.Projections.ProjectionLifecycle.Async);
+    }
 }

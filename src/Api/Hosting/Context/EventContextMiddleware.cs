@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using GovEvents.Api.Hosting.Auth;
-using GovEvents.EventStore;
+using GovEvents.Store;
 
 namespace GovEvents.Api.Hosting.Context;
 

@@ -1,4 +1,4 @@
-using GovEvents.EventStore;
+using GovEvents.Store;
 
 namespace GovEvents.Api.Hosting.Database;
 
@@ -28,11 +28,15 @@ public static class MigrateCommand
         }
         try
         {
-            var migrator = new DatabaseMigrator(EventStoreSetup.Options(settings), settings.OwnerConnectionString);
-            var applied = await migrator.MigrateAsync(ct);
-            await output.WriteLineAsync(applied.Count == 0
-                ? $"migrate: schema '{settings.Schema}' is current (version {migrator.LatestVersion})."
-                : $"migrate: applied {string.Join(", ", applied)} to schema '{settings.Schema}' (now version {migrator.LatestVersion}).");
+            // The API's own services describe the schema: build them (nothing starts) and migrate.
+            var builder = WebApplication.CreateBuilder();
+            builder.Configuration.AddConfiguration(configuration);
+            builder.AddGovEvents();
+            await using var app = builder.Build();
+            var changed = await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(ct);
+            await output.WriteLineAsync(changed
+                ? $"migrate: schema '{settings.Schema}' brought up to date."
+                : $"migrate: schema '{settings.Schema}' is current.");
             return 0;
         }
         catch (Exception e) when (e is Npgsql.NpgsqlException or ArgumentException or InvalidOperationException)

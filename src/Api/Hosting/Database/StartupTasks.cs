@@ -25,8 +25,7 @@ public sealed class StartupTasks(
         var s = settings.Value;
         if (s.MigrateOnStartup)
         {
-            var applied = await migrator.MigrateAsync(ct);
-            if (applied.Count > 0) log.LogInformation("Applied migrations {Versions} to schema {Schema}", applied, s.Schema);
+            if (await migrator.MigrateAsync(ct)) log.LogInformation("Migrated schema {Schema}", s.Schema);
         }
         if (s.Demo.Load && services.GetService<IDemoDataLoader>() is { } loader)
         {

@@ -1,4 +1,3 @@
-using GovEvents.EventStore;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
@@ -23,15 +22,15 @@ public abstract record ClaimOutcome
 }
 
 /// <summary>Keys scoped to the caller (sub): two callers never see each other's responses.</summary>
-public sealed class IdempotencyStore(PgEventStore store, IOptions<GovEventsSettings> settings)
+public sealed class IdempotencyStore(NpgsqlDataSource db, IOptions<GovEventsSettings> settings)
 {
-    private readonly string _table = $"{store.Schema}.idempotency_keys";
+    private readonly string _table = $"{settings.Value.Schema}.{Database.MartenSetup.IdempotencyTable}";
 
     public async Task<ClaimOutcome> ClaimAsync(IdempotentRequest request, CancellationToken ct)
     {
         // Insert first: of concurrent duplicates exactly one inserts and runs. A claim left by a
         // process that died is taken over once it is older than the claim timeout.
-        await using var cmd = store.DataSource.CreateCommand($"""
+        await using var cmd = db.CreateCommand($"""
             insert into {_table} as k (subject, key, method, path, request_hash) values ($1, $2, $3, $4, $5)
             on conflict (subject, key) do update set claimed_at = now()
               where k.completed_at is null and k.claimed_at < now() - make_interval(secs => $6)
@@ -45,7 +44,7 @@ public sealed class IdempotencyStore(PgEventStore store, IOptions<GovEventsSetti
         cmd.Parameters.Add(new NpgsqlParameter<double> { TypedValue = settings.Value.Idempotency.ClaimTimeoutSeconds });
         if (await cmd.ExecuteScalarAsync(ct) is not null) return new ClaimOutcome.Claimed();
 
-        await using var read = store.DataSource.CreateCommand($"""
+        await using var read = db.CreateCommand($"""
             select method, path, request_hash, completed_at is not null, status, content_type, location, etag, body
               from {_table} where subject = $1 and key = $2
             """);
@@ -62,7 +61,7 @@ public sealed class IdempotencyStore(PgEventStore store, IOptions<GovEventsSetti
 
     public async Task CompleteAsync(IdempotentRequest request, StoredResponse response, CancellationToken ct)
     {
-        await using var cmd = store.DataSource.CreateCommand($"""
+        await using var cmd = db.CreateCommand($"""
             update {_table} set completed_at = now(), status = $3, content_type = $4, location = $5, etag = $6, body = $7
              where subject = $1 and key = $2
             """);
@@ -78,7 +77,7 @@ public sealed class IdempotencyStore(PgEventStore store, IOptions<GovEventsSetti
     /// <summary>Frees the key after a failure (5xx or an exception), so a retry runs the request again.</summary>
     public async Task ReleaseAsync(IdempotentRequest request)
     {
-        await using var cmd = store.DataSource.CreateCommand($"delete from {_table} where subject = $1 and key = $2 and completed_at is null");
+        await using var cmd = db.CreateCommand($"delete from {_table} where subject = $1 and key = $2 and completed_at is null");
         AddKey(cmd, request);
         await cmd.ExecuteNonQueryAsync(CancellationToken.None);
     }

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using GovEvents.EventStore;
+using GovEvents.Store;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 
@@ -33,12 +33,6 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
                 Title = "Concurrency conflict",
                 Detail = "The resource was changed by another request; reload it and try again.",
                 Extensions = { ["streamId"] = conflict.StreamId, ["actualVersion"] = conflict.Actual },
-            },
-            StreamArchivedException archived => new ProblemDetails
-            {
-                Status = StatusCodes.Status409Conflict,
-                Title = "Archived",
-                Detail = archived.Message,
             },
             _ => null,
         };

@@ -1,0 +1,115 @@
+using Marten;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace GovEvents.Store.Timers;
+
+/// <summary>
+/// Fires due timers, each exactly once however many runners share the database: a timer's document
+/// row is locked (FOR UPDATE SKIP LOCKED: another runner skips it instead of waiting), its handler
+/// decides from the stream's current state, and the decided events and the removal of the timer
+/// commit in one transaction. When the stream moved between deciding and appending, the handler
+/// decides again on fresh state.
+/// </summary>
+public sealed class TimerRunner(IDocumentStore store, TimerRegistry registry, TimeProvider time, ILogger<TimerRunner> logger)
+{
+    private const int MaxConflictRetries = 5;
+    private const int Page = 100;
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromHours(1);
+
+    private enum Outcome { Fired, Nothing, Failed, TakenElsewhere }
+
+    /// <summary>Fires every timer due at the clock's now; returns how many appended events.</summary>
+    public async Task<int> RunDueAsync(CancellationToken ct = default)
+    {
+        var now = time.GetUtcNow();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var fired = 0;
+        while (true)
+        {
+            IReadOnlyList<ScheduledTimer> due;
+            await using (var query = store.QuerySession())
+                due = await query.Query<ScheduledTimer>()
+                    .Where(t => t.DueAt <= now && (t.RetryAt == null || t.RetryAt <= now))
+                    .OrderBy(t => t.DueAt).Take(Page + seen.Count).ToListAsync(ct);
+            var fresh = due.Where(t => seen.Add(t.Id)).ToList();
+            if (fresh.Count == 0) return fired;
+            foreach (var timer in fresh)
+                if (await FireAsync(timer, now, ct) == Outcome.Fired) fired++;
+        }
+    }
+
+    private async Task<Outcome> FireAsync(ScheduledTimer seen, DateTimeOffset now, CancellationToken ct)
+    {
+        string? lastConflict = null;
+        for (var attempt = 0; ; attempt++)
+        {
+            await using var session = store.LightweightSession();
+            await session.BeginTransactionAsync(ct);
+            if (await LockAsync(session, seen, ct) is not { } timer) return Outcome.TakenElsewhere;
+
+            if (attempt > MaxConflictRetries)
+                return await FailAsync(session, timer, now, $"the stream kept moving while deciding: {lastConflict}", ct);
+            if (registry.HandlerFor(timer.Kind) is not { } handler)
+                return await FailAsync(session, timer, now, $"no handler is registered for timer kind '{timer.Kind}'", ct);
+
+            // Every event a timer appends is the system's, correlated to the schedule that caused it.
+            var metadata = EventMetadata.System with { CorrelationId = TimerId(timer), CausationId = TimerId(timer) };
+            TimerDecision decision;
+            try
+            {
+                using (EventContext.Use(metadata))
+                    decision = await handler.DecideAsync(new DueTimer(timer.StreamId, timer.Kind, timer.DueAt, timer.PayloadJson, now), ct);
+            }
+            catch (Exception ex) when (!ct.IsCancellationRequested)
+            {
+                logger.LogWarning(ex, "Timer {Kind} of {StreamId} failed to decide (attempt {Attempt})", timer.Kind, timer.StreamId, timer.Attempts + 1);
+                return await FailAsync(session, timer, now, ex.Message, ct);
+            }
+
+            // Removes only the schedule that fired: the appended events may schedule the same (stream, kind) again.
+            session.DeleteWhere<ScheduledTimer>(t => t.Id == timer.Id && t.Schedule == timer.Schedule);
+            var appends = decision.Appends.Select(a => a with
+            {
+                Events = a.Events.Select(e => e is EventToAppend own
+                    ? own with { Metadata = (own.Metadata ?? metadata) with { ActorId = metadata.ActorId, ActorKind = metadata.ActorKind, CorrelationId = metadata.CorrelationId, CausationId = metadata.CausationId } }
+                    : new EventToAppend(e, metadata)).ToList<object>(),
+            }).ToList();
+            try
+            {
+                EventLog.Stage(session, appends);
+                await EventLog.SaveAsync(session, appends, ct);
+                return appends.Count > 0 ? Outcome.Fired : Outcome.Nothing;
+            }
+            catch (ConcurrencyException ex)
+            {
+                lastConflict = ex.Message;
+                logger.LogDebug("Timer {Kind} of {StreamId} conflicted ({Message}); deciding again", timer.Kind, timer.StreamId, ex.Message);
+                await Task.Delay(TimeSpan.FromMilliseconds(10 * (attempt + 1) + Random.Shared.Next(10)), ct);
+            }
+        }
+    }
+
+    private static string TimerId(ScheduledTimer t) => $"timer:{t.StreamId}:{t.Kind}:{t.Schedule:N}";
+
+    /// <summary>Locks the timer's row in the session's transaction; null when it is gone, rescheduled or held by another runner.</summary>
+    private static async Task<ScheduledTimer?> LockAsync(IDocumentSession session, ScheduledTimer seen, CancellationToken ct)
+    {
+        var table = $"{session.DocumentStore.Options.DatabaseSchemaName}.mt_doc_scheduled_timer";
+        await using var cmd = new NpgsqlCommand($"select 1 from {table} where id = $1 for update skip locked", session.Connection);
+        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = seen.Id });
+        if (await cmd.ExecuteScalarAsync(ct) is null) return null;
+        var current = await session.LoadAsync<ScheduledTimer>(seen.Id, ct);
+        return current?.Schedule == seen.Schedule ? current : null;
+    }
+
+    /// <summary>Records a failure on the timer and leaves it for a later run, after a growing delay.</summary>
+    private static async Task<Outcome> FailAsync(IDocumentSession session, ScheduledTimer timer, DateTimeOffset now, string error, CancellationToken ct)
+    {
+        var delay = TimeSpan.FromTicks(Math.Min(MaxRetryDelay.Ticks, RetryDelay.Ticks * (1L << Math.Min(timer.Attempts, 20))));
+        session.Store(timer with { Attempts = timer.Attempts + 1, LastError = error, RetryAt = now + delay });
+        await session.SaveChangesAsync(ct);
+        return Outcome.Failed;
+    }
+}
