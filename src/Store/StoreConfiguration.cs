@@ -1,3 +1,4 @@
+using GovEvents.Store.Serialization;
 using JasperFx.Events;
 using Marten;
 
@@ -10,7 +11,8 @@ namespace GovEvents.Store;
 /// </summary>
 public static class StoreConfiguration
 {
-    public static void Apply(StoreOptions opts, StoreSettings settings, TimeProvider time)
+    /// <param name="upcasts">Old stored shapes and the current events they are read as; none today.</param>
+    public static void Apply(StoreOptions opts, StoreSettings settings, TimeProvider time, IEnumerable<EventUpcast>? upcasts = null)
     {
         opts.Connection(settings.ConnectionString);
         opts.DatabaseSchemaName = settings.Schema;
@@ -22,5 +24,13 @@ public static class StoreConfiguration
         opts.Events.MetadataConfig.HeadersEnabled = true;
         // The hall clock: an event's timestamp is the clock the dev mode moves.
         opts.Events.TimeProvider = time;
+
+        var serializer = new NewtonsoftSerializer();
+        opts.Serializer(serializer);
+        // Stored under stable names, never CLR names: renaming or moving a type changes nothing stored.
+        foreach (var (type, name) in EventNames.All)
+            opts.Events.MapEventType(type, name);
+        foreach (var upcast in upcasts ?? [])
+            upcast.Register(opts.Events, serializer);
     }
 }

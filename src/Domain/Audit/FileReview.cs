@@ -4,12 +4,18 @@ namespace GovEvents.Domain.Audit;
 
 public enum FileGrade { Excellent, Pass, Fail }
 
+/// <summary>An event of a file review's stream.</summary>
+public interface IFileReviewEvent
+{
+    string ReviewId { get; }
+}
+
 /// <summary>A file review (案卷评查) began over a sample of the cases closed in [From, To].</summary>
 public sealed record FileReviewStarted(string ReviewId, DateOnly From, DateOnly To, int SampleSize, IReadOnlyList<string> CaseIds,
-    string StartedBy, DateTimeOffset StartedAt);
+    string StartedBy, DateTimeOffset StartedAt) : IFileReviewEvent;
 
 /// <summary>One sampled case graded, with the reviewer's findings.</summary>
-public sealed record FileReviewCaseGraded(string ReviewId, string CaseId, FileGrade Grade, string Findings, string GradedBy, DateTimeOffset GradedAt);
+public sealed record FileReviewCaseGraded(string ReviewId, string CaseId, FileGrade Grade, string Findings, string GradedBy, DateTimeOffset GradedAt) : IFileReviewEvent;
 
 /// <summary>
 /// 案卷评查: an auditor or inspector samples closed cases of a period and grades each once
@@ -51,4 +57,14 @@ public sealed record FileReview(string? Id, ImmutableList<string> Sample, Immuta
             return Decision.Refuse(Rules.ReasonRequired, "A failing grade states its findings.");
         return Decision.Of(new FileReviewCaseGraded(state.Id, caseId, grade, findings.Trim(), by, now));
     }
+}
+
+/// <summary>Stable storage names of these events, never the CLR names: renaming a type keeps what is stored.</summary>
+public static class FileReviewEventNames
+{
+    public static readonly IReadOnlyList<(Type Type, string Name)> All =
+    [
+        (typeof(FileReviewStarted), "file_review_started"),
+        (typeof(FileReviewCaseGraded), "file_review_case_graded"),
+    ];
 }

@@ -87,9 +87,15 @@ public sealed record MatterDefinition(
     }
 }
 
-public sealed record MatterPublished(string Code, int Version, MatterDefinition Definition, DateTimeOffset PublishedAt);
-public sealed record MatterRevised(string Code, int Version, MatterDefinition Definition, DateTimeOffset RevisedAt);
-public sealed record MatterRevoked(string Code, int Version, DateTimeOffset RevokedAt);
+/// <summary>An event of a matter's stream in the catalogue.</summary>
+public interface IMatterEvent
+{
+    string Code { get; }
+}
+
+public sealed record MatterPublished(string Code, int Version, MatterDefinition Definition, DateTimeOffset PublishedAt) : IMatterEvent;
+public sealed record MatterRevised(string Code, int Version, MatterDefinition Definition, DateTimeOffset RevisedAt) : IMatterEvent;
+public sealed record MatterRevoked(string Code, int Version, DateTimeOffset RevokedAt) : IMatterEvent;
 
 /// <summary>The matter stream folded: its latest version and whether it still takes applications.</summary>
 public sealed record Matter(MatterDefinition? Definition = null, int Version = 0, bool Revoked = false)
@@ -118,4 +124,15 @@ public sealed record Matter(MatterDefinition? Definition = null, int Version = 0
 
     public static Decision Revoke(Matter state, DateTimeOffset now) =>
         state.Revoked ? Decision.Nothing : Decision.Of(new MatterRevoked(state.Definition!.Code, state.Version, now));
+}
+
+/// <summary>Stable storage names of these events, never the CLR names: renaming a type keeps what is stored.</summary>
+public static class MatterEventNames
+{
+    public static readonly IReadOnlyList<(Type Type, string Name)> All =
+    [
+        (typeof(MatterPublished), "matter_published"),
+        (typeof(MatterRevised), "matter_revised"),
+        (typeof(MatterRevoked), "matter_revoked"),
+    ];
 }

@@ -41,10 +41,16 @@ public sealed record FeeItemDefinition(
     public static bool IsYuan(decimal amount) => amount is >= 0 and <= MaxYuan && decimal.Round(amount, 2) == amount;
 }
 
-public sealed record FeeItemPublished(string Code, FeeItemDefinition Definition, int ReviewedYear, DateTimeOffset PublishedAt);
+/// <summary>An event of a fee item's stream in the catalogue.</summary>
+public interface IFeeItemEvent
+{
+    string Code { get; }
+}
+
+public sealed record FeeItemPublished(string Code, FeeItemDefinition Definition, int ReviewedYear, DateTimeOffset PublishedAt) : IFeeItemEvent;
 /// <summary>年度审验公示: the item was reviewed and published again for a year.</summary>
-public sealed record FeeItemReviewed(string Code, int Year, DateTimeOffset ReviewedAt);
-public sealed record FeeItemRevoked(string Code, DateTimeOffset RevokedAt);
+public sealed record FeeItemReviewed(string Code, int Year, DateTimeOffset ReviewedAt) : IFeeItemEvent;
+public sealed record FeeItemRevoked(string Code, DateTimeOffset RevokedAt) : IFeeItemEvent;
 
 /// <summary>A fee item's stream folded: its definition, the year of its last review, whether revoked.</summary>
 public sealed record FeeItem(FeeItemDefinition? Definition = null, int ReviewedYear = 0, bool Revoked = false)
@@ -91,4 +97,15 @@ public sealed record FeeItem(FeeItemDefinition? Definition = null, int ReviewedY
 
     /// <summary>Refusal code for an unknown item on commands addressed to it (the API's 404).</summary>
     public const string NotFound = "not-found";
+}
+
+/// <summary>Stable storage names of these events, never the CLR names: renaming a type keeps what is stored.</summary>
+public static class FeeItemEventNames
+{
+    public static readonly IReadOnlyList<(Type Type, string Name)> All =
+    [
+        (typeof(FeeItemPublished), "fee_item_published"),
+        (typeof(FeeItemReviewed), "fee_item_reviewed"),
+        (typeof(FeeItemRevoked), "fee_item_revoked"),
+    ];
 }

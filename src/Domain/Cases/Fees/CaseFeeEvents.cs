@@ -4,10 +4,7 @@ public enum PaymentChannel { Window, Online }
 public enum FeeCancelCause { Withdrawn, Denied }
 
 /// <summary>An event of the case's fees (一费制), folded by <see cref="CaseFees.Evolve"/>.</summary>
-public interface ICaseFeeEvent
-{
-    string CaseId { get; }
-}
+public interface ICaseFeeEvent : ICaseEvent;
 
 /// <summary>One item of the payment notice, as the catalogue stood when it was assessed.</summary>
 public sealed record AssessedFee(string FeeItemCode, string Name, string DepartmentCode, string LegalBasis, decimal Amount);
@@ -49,3 +46,18 @@ public sealed record FeeRefunded(
 /// </summary>
 public sealed record ApprovalAwaitingFees(
     string CaseId, string DecidedBy, string Basis, bool IssueLicence, int? PostCheckDays, DateTimeOffset RecordedAt) : ICaseFeeEvent;
+
+/// <summary>Stable storage names of these events, never the CLR names: renaming a type keeps what is stored.</summary>
+public static class CaseFeeEventNames
+{
+    public static readonly IReadOnlyList<(Type Type, string Name)> All =
+    [
+        (typeof(FeesAssessed), "fees_assessed"),
+        (typeof(FeePaid), "fee_paid"),
+        (typeof(FeeWaived), "fee_waived"),
+        (typeof(FeeNoticeCancelled), "fee_notice_cancelled"),
+        (typeof(FeeRefundDue), "fee_refund_due"),
+        (typeof(FeeRefunded), "fee_refunded"),
+        (typeof(ApprovalAwaitingFees), "approval_awaiting_fees"),
+    ];
+}

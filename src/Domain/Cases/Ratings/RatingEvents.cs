@@ -4,9 +4,8 @@ namespace GovEvents.Domain.Cases;
 public enum RatingStage { Acceptance, Completion }
 
 /// <summary>An event of a rating (好差评) of the case, folded by <see cref="CaseRatings.Evolve"/>.</summary>
-public interface ICaseRatingEvent
+public interface ICaseRatingEvent : ICaseEvent
 {
-    string CaseId { get; }
     string RatingId { get; }
 }
 
@@ -33,3 +32,18 @@ public sealed record RatingRectificationOverdue(string CaseId, string RatingId, 
 public sealed record RatingAppealed(string CaseId, string RatingId, string Reason, string By, DateTimeOffset AppealedAt) : ICaseRatingEvent;
 /// <summary>The hall's decision on an appeal; upheld, the review is excluded from statistics and its follow-up ends.</summary>
 public sealed record RatingAppealDecided(string CaseId, string RatingId, bool Upheld, string Note, string By, DateTimeOffset DecidedAt) : ICaseRatingEvent;
+
+/// <summary>Stable storage names of these events, never the CLR names: renaming a type keeps what is stored.</summary>
+public static class CaseRatingEventNames
+{
+    public static readonly IReadOnlyList<(Type Type, string Name)> All =
+    [
+        (typeof(RatingSubmitted), "rating_submitted"),
+        (typeof(RatingCalledBack), "rating_called_back"),
+        (typeof(RatingRectified), "rating_rectified"),
+        (typeof(RatingCallbackOverdue), "rating_callback_overdue"),
+        (typeof(RatingRectificationOverdue), "rating_rectification_overdue"),
+        (typeof(RatingAppealed), "rating_appealed"),
+        (typeof(RatingAppealDecided), "rating_appeal_decided"),
+    ];
+}
