@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using GovEvents.Api.Hosting.Auth;
 using GovEvents.Api.Tests.Infrastructure;
-using GovEvents.EventStore;
+using GovEvents.Store;
 using Microsoft.Extensions.DependencyInjection;
 using Shouldly;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using GovEvents.Api.Hosting.Auth;
 using GovEvents.Api.Tests.Infrastructure;
-using GovEvents.EventStore;
+using GovEvents.Store;
 using Shouldly;
 
 namespace GovEvents.Api.Tests;

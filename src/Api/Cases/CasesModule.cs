@@ -34,7 +34,6 @@ public static class CasesModule
         // Inline: what a command must see at once (delegations in force, timers). Async: the read models.
         services.ConfigureStore((opts, sp) =>
         {
-            opts.MapDomainEvents();
             DelegationIndex.Configure(opts);
             TimerProjection.Configure(opts, sp.GetRequiredService<TimerRegistry>());
             CaseViewProjection.Configure(opts);

@@ -1,3 +1,4 @@
+using GovEvents.Domain.Cases;
 using GovEvents.Store;
 using JasperFx.Events;
 using Marten;
@@ -16,7 +17,7 @@ public sealed class CaseViewProjection : SingleStreamProjection<CaseView, string
     public CaseViewProjection()
     {
         Name = ProjectionName;
-        foreach (var type in CaseEvents.Types) IncludeType(type);
+        foreach (var (type, _) in EventNames.All.Where(e => e.Type.IsAssignableTo(typeof(ICaseEvent)))) IncludeType(type);
     }
 
     public override CaseView? Evolve(CaseView? snapshot, string id, IEvent e) => CaseViewBuilder.Apply(snapshot, EventLog.ToStored(e));
@@ -34,13 +35,4 @@ public sealed class CaseViewProjection : SingleStreamProjection<CaseView, string
             .Duplicate(x => x.AgentStaffId);
         opts.Projections.Add(new CaseViewProjection(), JasperFx.Events.Projections.ProjectionLifecycle.Async);
     }
-}
-
-/// <summary>The events of a case stream (namespace GovEvents.Domain.Cases).</summary>
-public static class CaseEvents
-{
-    public static readonly IReadOnlyList<Type> Types = typeof(Domain.Cases.CaseSubmitted).Assembly.GetTypes()
-        .Where(t => t.Namespace == typeof(Domain.Cases.CaseSubmitted).Namespace && t.IsSealed && t.Name is not ("Case" or "CaseClock")
-                    && t.GetProperty("CaseId") is not null)
-        .ToList();
 }

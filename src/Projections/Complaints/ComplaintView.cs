@@ -111,8 +111,7 @@ public sealed class ComplaintViewProjection : SingleStreamProjection<ComplaintVi
     public ComplaintViewProjection()
     {
         Name = ProjectionName;
-        foreach (var type in typeof(ComplaintFiled).Assembly.GetTypes().Where(t => t.Namespace == typeof(ComplaintFiled).Namespace && t.GetProperty("ComplaintId") is not null && t.IsSealed))
-            IncludeType(type);
+        foreach (var (type, _) in EventNames.All.Where(e => e.Type.IsAssignableTo(typeof(IComplaintEvent)))) IncludeType(type);
     }
 
     public override ComplaintView? Evolve(ComplaintView? snapshot, string id, IEvent e) =>

@@ -50,7 +50,7 @@ public sealed partial class TimerProjection : EventProjection
             if (instruction.DueAt is { } due)
                 operations.Store(new ScheduledTimer
                 {
-                    Id = id, StreamId = e.StreamKey!, Kind = instruction.Kind, DueAt = due, Schedule = e.Id,
+                    Id = id, StreamId = e.StreamKey!, Kind = instruction.Kind, DueAt = due.ToUniversalTime(), Schedule = e.Id,
                     PayloadJson = instruction.Payload is null ? null : JsonConvert.SerializeObject(instruction.Payload),
                 });
             else

@@ -23,7 +23,7 @@ public sealed class TimerRunner(IDocumentStore store, TimerRegistry registry, Ti
     /// <summary>Fires every timer due at the clock's now; returns how many appended events.</summary>
     public async Task<int> RunDueAsync(CancellationToken ct = default)
     {
-        var now = time.GetUtcNow();
+        var now = time.GetUtcNow().ToUniversalTime();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var fired = 0;
         while (true)

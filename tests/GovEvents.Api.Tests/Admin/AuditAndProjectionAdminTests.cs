@@ -1,8 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using GovEvents.Api.Tests.Infrastructure;
-using GovEvents.EventStore;
+using GovEvents.Store;
 using Microsoft.Extensions.DependencyInjection;
+using Marten.Events.Daemon.Coordination;
 using Npgsql;
 using Shouldly;
 
@@ -79,19 +80,18 @@ public sealed class AuditAndProjectionAdminTests(ApiFactory api) : IClassFixture
     [Fact]
     public async Task Caught_up_is_a_504_while_a_projection_is_behind_and_200_once_it_has_caught_up()
     {
-        var daemon = api.Services.GetRequiredService<ProjectionDaemon>();
-        await daemon.StopAsync();
+        var daemon = api.Services.GetRequiredService<IProjectionCoordinator>();
+        await daemon.PauseAsync();
         try
         {
-            // An event the case view projection must read (it reads every event to find its own).
-            await api.Store.AppendAsync("probe-" + Guid.NewGuid().ToString("N"), "probe", ExpectedVersion.New,
+            await api.Store.StartStreamAsync("probe-" + Guid.NewGuid().ToString("N"),
                 [new GovEvents.Domain.Organisation.DepartmentCreated("X", "x", null, api.Clock.GetUtcNow())]);
             var behind = await api.CreateClient("manager").GetAsync("/api/admin/projections/caught-up?timeout=0.5");
             behind.StatusCode.ShouldBe(HttpStatusCode.GatewayTimeout);
         }
         finally
         {
-            await daemon.StartAsync(CancellationToken.None);
+            await daemon.ResumeAsync();
         }
         (await api.CreateClient("manager").GetAsync("/api/admin/projections/caught-up?timeout=10")).StatusCode.ShouldBe(HttpStatusCode.OK);
         (await api.CreateClient("manager").GetAsync("/api/admin/projections/caught-up?timeout=-1")).StatusCode.ShouldBe(HttpStatusCode.BadRequest);

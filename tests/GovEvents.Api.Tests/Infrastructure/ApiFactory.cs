@@ -3,7 +3,7 @@ using GovEvents.Api.Dev;
 using GovEvents.Api.Hosting;
 using GovEvents.Api.Hosting.Auth;
 using GovEvents.Api.Hosting.Database;
-using GovEvents.EventStore;
+using GovEvents.Store;
 using GovEvents.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -74,7 +74,7 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public IReadOnlyDictionary<string, string?> Settings => _settings;
 
     public DevClock Clock => Services.GetRequiredService<DevClock>();
-    public PgEventStore Store => Services.GetRequiredService<PgEventStore>();
+    public EventLog Store => Services.GetRequiredService<EventLog>();
     public TestEndpoints.Counters Counters => Services.GetRequiredService<TestEndpoints.Counters>();
 
     /// <summary>Subclasses change the settings here (development mode off, ...).</summary>
@@ -87,7 +87,7 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         {
             services.AddSingleton<IEndpointModule, TestEndpoints>();
             services.AddSingleton<TestEndpoints.Counters>();
-            services.ConfigureEventStore(o => o.Types.Register<NoteTaken>());
+            services.ConfigureStore(o => o.Events.MapEventType<NoteTaken>("note_taken"));
             services.AddSingleton<RecordingSweepStep>();
             services.AddSingleton<ISweepStep>(sp => sp.GetRequiredService<RecordingSweepStep>());
         });

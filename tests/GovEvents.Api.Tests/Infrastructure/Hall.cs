@@ -111,7 +111,7 @@ public sealed class Hall(ApiFactory api)
 
     /// <summary>The case stream's version straight from the store (0: no stream).</summary>
     public async Task<int> StreamVersionAsync(string streamId) =>
-        (await api.Store.FetchStreamStateAsync(streamId))?.Version ?? 0;
+        await api.Store.StreamVersionAsync(streamId) ?? 0;
 
     public async Task SetClockAsync(DateTimeOffset now) =>
         await (await api.CreateClient().PutAsJsonAsync("/api/dev/clock", new { now })).ShouldBeAsync(HttpStatusCode.OK);

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using GovEvents.Api.Hosting;
 using GovEvents.Api.Hosting.Auth;
 using GovEvents.Api.Hosting.Problems;
-using GovEvents.EventStore;
+using GovEvents.Store;
 
 namespace GovEvents.Api.Tests.Infrastructure;
 
@@ -36,7 +36,7 @@ public sealed class TestEndpoints : IEndpointModule
         test.MapPost("/echo", (EchoBody body) => Results.Ok(body)).AllowAnonymous();
         test.MapPost("/notes", TakeNoteAsync).RequireAuthorization();
         test.MapGet("/throw", string () => throw new InvalidOperationException("secret internals: password=hunter2"));
-        test.MapPost("/conflict", IResult () => throw new ConcurrencyException("case-1", ExpectedVersion.At(3), 4, "stream case-1 is at version 4"));
+        test.MapPost("/conflict", IResult () => throw new ConcurrencyException("case-1", ExpectedVersion.At(3), 4));
         test.MapPost("/flaky", (Counters counters) => counters.FlakyRan() == 1
             ? throw new TimeoutException("the first attempt fails")
             : Results.Created("/test/flaky/1", new { run = counters.FlakyRuns })).RequireAuthorization();
@@ -44,14 +44,14 @@ public sealed class TestEndpoints : IEndpointModule
         test.MapPost("/too-large", IResult () => throw new BadHttpRequestException("Request body too large.", StatusCodes.Status413PayloadTooLarge));
     }
 
-    private static async Task<IResult> TakeNoteAsync(TakeNote command, PgEventStore store, TimeProvider time, Counters counters, HttpContext http, CancellationToken ct)
+    private static async Task<IResult> TakeNoteAsync(TakeNote command, EventLog store, TimeProvider time, Counters counters, HttpContext http, CancellationToken ct)
     {
         if (command.DelayMs > 0) await Task.Delay(command.DelayMs, ct);
         var id = "note-" + Guid.NewGuid().ToString("N");
-        var result = await store.StartStreamAsync(id, "note", [new NoteTaken(id, command.Text, time.GetUtcNow())], ct);
+        var version = await store.StartStreamAsync(id, [new NoteTaken(id, command.Text, time.GetUtcNow())], ct);
         var run = counters.NoteTaken();
-        http.Response.Headers.ETag = $"\"{result.VersionOf(id)}\"";
-        return Results.Created($"/test/notes/{id}", new { id, version = result.VersionOf(id), run });
+        http.Response.Headers.ETag = $"\"{version}\"";
+        return Results.Created($"/test/notes/{id}", new { id, version, run });
     }
 }
 

@@ -114,7 +114,7 @@ public sealed class TestHall(ApiFactory api)
     }
 
     /// <summary>The stream's version straight from the store (what a refused command must leave unchanged).</summary>
-    public async Task<int> VersionAsync(string streamId) => (await api.Store.FetchStreamStateAsync(streamId))?.Version ?? 0;
+    public async Task<int> VersionAsync(string streamId) => await api.Store.StreamVersionAsync(streamId) ?? 0;
 
     /// <summary>Events of a stream by their stored type alias.</summary>
     public async Task<IReadOnlyList<string>> TypesAsync(string streamId) => [.. (await api.Store.FetchStreamAsync(streamId)).Select(e => e.Type)];
