@@ -1,4 +1,5 @@
 using JasperFx.Events;
+using GovEvents.Store.TamperEvidence;
 using Marten;
 
 namespace GovEvents.Store;
@@ -22,5 +23,6 @@ public static class StoreConfiguration
         opts.Events.MetadataConfig.HeadersEnabled = true;
         // The hall clock: an event's timestamp is the clock the dev mode moves.
         opts.Events.TimeProvider = time;
+        opts.Storage.Add(new TamperEvidenceSchema(opts.Advanced.Migrator, settings.Schema, settings.ApplicationRole));
     }
 }
