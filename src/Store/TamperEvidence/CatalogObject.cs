@@ -26,8 +26,6 @@ internal sealed class CatalogObject(
 
     public IEnumerable<DbObjectName> DependsOn => dependsOn;
 
-    public string Expected => expected;
-
     private readonly string? _update = update;
 
     public void WriteCreateStatement(Migrator migrator, TextWriter writer) => writer.WriteLine(create);
