@@ -1,5 +1,6 @@
 using GovEvents.Store.Serialization;
 using JasperFx.Events;
+using GovEvents.Store.TamperEvidence;
 using Marten;
 
 namespace GovEvents.Store;
@@ -32,5 +33,8 @@ public static class StoreConfiguration
             opts.Events.MapEventType(type, name);
         foreach (var upcast in upcasts ?? [])
             upcast.Register(opts.Events, serializer);
+
+        // Tamper evidence: hash chain and append-only triggers, created and kept by Marten\'s schema management.
+        opts.Storage.Add(new TamperEvidenceSchema(opts.Advanced.Migrator, settings.Schema, settings.ApplicationRole));
     }
 }

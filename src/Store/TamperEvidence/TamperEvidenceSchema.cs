@@ -1,0 +1,142 @@
+using System.Text.RegularExpressions;
+using Weasel.Core;
+using Weasel.Postgresql;
+using Weasel.Core.Migrations;
+
+namespace GovEvents.Store.TamperEvidence;
+
+/// <summary>
+/// Tamper evidence and append-only on Marten's events, as database objects Marten creates and migrates:
+/// every event inserted into mt_events gets a SHA-256 hash chained to the previous event of its stream,
+/// computed by the database and kept in <c>ge_event_hashes</c> keyed by the event's global sequence
+/// (Marten drops columns it does not know from mt_events); UPDATE, DELETE and TRUNCATE of either table are
+/// refused by triggers; the application role, when configured, may only read and append.
+/// </summary>
+/// <remarks>
+/// Registered with <c>opts.Storage.Add</c>, not <c>ExtendedSchemaObjects</c>: Marten applies the extended
+/// objects before it creates mt_events on a fresh database, and registered features after it.
+/// </remarks>
+public sealed partial class TamperEvidenceSchema : FeatureSchemaBase
+{
+    public const string HashTable = "ge_event_hashes";
+
+    private readonly string _schema;
+    private readonly string? _applicationRole;
+
+    public TamperEvidenceSchema(Migrator migrator, string schema, string? applicationRole)
+        : base("TamperEvidence", migrator)
+    {
+        if (!PlainIdentifier().IsMatch(schema))
+            throw new ArgumentException($"Schema '{schema}' must be a lower-case unquoted identifier: the evidence compares its objects as PostgreSQL prints them.", nameof(schema));
+        if (applicationRole is not null && !PlainIdentifier().IsMatch(applicationRole))
+            throw new ArgumentException($"Role '{applicationRole}' must be a lower-case unquoted identifier.", nameof(applicationRole));
+        _schema = schema;
+        _applicationRole = applicationRole;
+    }
+
+    protected override IEnumerable<ISchemaObject> schemaObjects()
+    {
+        var s = _schema;
+        var events = CatalogObject.Name(s, "mt_events");
+        var hashes = CatalogObject.Name(s, HashTable);
+
+        yield return new CatalogObject(hashes,
+            probe: $"""
+                select (select string_agg(a.attname || ' ' || format_type(a.atttypid, a.atttypmod)
+                                          || case when a.attnotnull then ' not null' else '' end, ', ' order by a.attnum)
+                          from pg_attribute a where a.attrelid = t.oid and a.attnum > 0 and not a.attisdropped)
+                       || ', ' || (select pg_get_constraintdef(c.oid) from pg_constraint c where c.conrelid = t.oid and c.contype = 'p')
+                  from (select to_regclass('{s}.{HashTable}') as oid) t
+                """,
+            expected: "seq_id bigint not null, hash bytea not null, PRIMARY KEY (seq_id)",
+            create: $"CREATE TABLE {s}.{HashTable} (seq_id bigint PRIMARY KEY, hash bytea NOT NULL);",
+            update: null);
+
+        // The canonical form is the JSON array [stream, version, type, data, [correlation, causation, headers],
+        // microseconds since the epoch] as jsonb prints it, built by concatenation (cheaper than building a
+        // jsonb): jsonb prints an array as its elements joined by ", ", each as it prints alone. Microseconds
+        // keep the session's TimeZone out of it. STABLE, not IMMUTABLE, so that PostgreSQL inlines it.
+        var eventHash = Function("ge_event_hash",
+            "prev bytea, stream_id character varying, version bigint, type character varying, data jsonb, correlation_id character varying, causation_id character varying, headers jsonb, ts timestamp with time zone",
+            """
+             RETURNS bytea
+             LANGUAGE sql
+             STABLE PARALLEL SAFE
+            AS $function$
+                select sha256(coalesce(prev, ''::bytea) || convert_to(
+                    '[' || to_json(stream_id)::text || ', ' || version::text || ', ' || to_json(type)::text || ', ' || data::text
+                        || ', [' || coalesce(to_json(correlation_id)::text, 'null') || ', ' || coalesce(to_json(causation_id)::text, 'null')
+                        || ', ' || coalesce(headers::text, 'null') || '], ' || floor(extract(epoch from ts) * 1000000)::bigint::text || ']', 'UTF8'))
+            $function$
+            """);
+        yield return eventHash;
+
+        // SECURITY DEFINER: the application role appends events but may not write hashes itself.
+        var recordHash = Function("ge_record_event_hash", "",
+            $"""
+             RETURNS trigger
+             LANGUAGE plpgsql
+             SECURITY DEFINER
+             SET search_path TO 'pg_catalog', 'pg_temp'
+            AS $function$
+            begin
+                insert into {s}.{HashTable} (seq_id, hash)
+                values (new.seq_id, {s}.ge_event_hash(
+                    (select h.hash from {s}.mt_events p join {s}.{HashTable} h on h.seq_id = p.seq_id
+                      where p.stream_id = new.stream_id and p.version = new.version - 1),
+                    new.stream_id, new.version, new.type, new.data, new.correlation_id, new.causation_id, new.headers, new."timestamp"));
+                return null;
+            end
+            $function$
+            """, eventHash.Identifier, hashes);
+        yield return recordHash;
+
+        var refuse = Function("ge_refuse_history_change", "",
+            """
+             RETURNS trigger
+             LANGUAGE plpgsql
+            AS $function$
+            begin
+                raise exception using errcode = 'GE403',
+                    message = format('%s on %s.%s is refused: events and their hashes are never changed or removed', tg_op, tg_table_schema, tg_table_name);
+            end
+            $function$
+            """);
+        yield return refuse;
+
+        yield return Trigger("ge_events_hash", events, "AFTER INSERT", "ROW", recordHash);
+        yield return Trigger("ge_events_append_only", events, "BEFORE DELETE OR UPDATE OR TRUNCATE", "STATEMENT", refuse);
+        yield return Trigger("ge_event_hashes_append_only", hashes, "BEFORE DELETE OR UPDATE OR TRUNCATE", "STATEMENT", refuse);
+
+        if (_applicationRole is not null) yield return ApplicationRoleGrants.For(s, _applicationRole);
+    }
+
+    private CatalogObject Function(string name, string arguments, string rest, params DbObjectName[] dependsOn)
+    {
+        var definition = $"CREATE OR REPLACE FUNCTION {_schema}.{name}({arguments})\n{rest.Replace("\r\n", "\n")}";
+        return new CatalogObject(CatalogObject.Name(_schema, name),
+            probe: $"select pg_get_functiondef(p.oid) from pg_proc p where p.pronamespace = to_regnamespace('{_schema}') and p.proname = '{name}'",
+            expected: definition,
+            create: definition + ";",
+            update: definition + ";",
+            dependsOn);
+    }
+
+    // A trigger is re-created, never left missing or disabled: a start repairs what ALTER TABLE … DISABLE TRIGGER did.
+    private CatalogObject Trigger(string name, DbObjectName table, string when, string scope, CatalogObject function)
+    {
+        var definition = $"CREATE TRIGGER {name} {when} ON {table.QualifiedName} FOR EACH {scope} EXECUTE FUNCTION {function.Identifier.QualifiedName}()";
+        return new CatalogObject(CatalogObject.Name(table.Schema, name),
+            probe: $"""
+                select pg_get_triggerdef(t.oid) || case t.tgenabled when 'O' then '' else ' -- disabled' end
+                  from pg_trigger t where t.tgrelid = to_regclass('{table.QualifiedName}') and t.tgname = '{name}'
+                """,
+            expected: definition,
+            create: definition + ";",
+            update: $"DROP TRIGGER IF EXISTS {name} ON {table.QualifiedName};\n{definition};",
+            table, function.Identifier);
+    }
+
+    [GeneratedRegex("^[a-z_][a-z0-9_]*$")]
+    private static partial Regex PlainIdentifier();
+}
