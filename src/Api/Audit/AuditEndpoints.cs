@@ -1,6 +1,7 @@
 using GovEvents.Api.Common;
 using GovEvents.Api.Hosting.Auth;
 using GovEvents.Store;
+using GovEvents.Store.TamperEvidence;
 
 namespace GovEvents.Api.Audit;
 
@@ -28,7 +29,7 @@ public static class AuditEndpoints
     {
         if (fromVersion is < 1) return CommandResults.Invalid("fromVersion", "1 or more.");
         if (await store.StreamVersionAsync(streamId, ct) is null) return CommandResults.NotFound($"No stream {streamId}.");
-        return Results.Ok((await store.FetchStreamAsync(streamId, fromVersion ?? 1, ct: ct)).Select(ToAudit).ToList());
+        return Results.Ok((await store.FetchStreamWithHashesAsync(streamId, fromVersion ?? 1, ct)).Select(ToAudit).ToList());
     }
 
     private static async Task<IResult> Feed(long? fromSequence, int? limit, EventLog store, CancellationToken ct)
@@ -39,9 +40,9 @@ public static class AuditEndpoints
         return Results.Ok((await store.ReadAllAsync(fromSequence ?? 0, limit ?? 100, ct)).Select(ToAudit).ToList());
     }
 
-    private static async Task<IResult> Integrity(EventLog store, CancellationToken ct)
+    private static async Task<IResult> Integrity(EventLog store, Npgsql.NpgsqlDataSource db, CancellationToken ct)
     {
-        var report = await new IntegrityVerifier(store.Store).VerifyAsync(ct);
+        var report = await new IntegrityVerifier(db, store.Schema).VerifyAsync(ct);
         return Results.Ok(new IntegrityResponse(report.VerifiedEvents, report.Ok, report.FirstBrokenSequence, report.FirstBrokenStream, report.Reason));
     }
 }

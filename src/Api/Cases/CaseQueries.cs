@@ -84,7 +84,7 @@ public static class CaseQueries
 
     private static async Task<IResult> History(string id, RequestActor actor, EventLog store, CancellationToken ct)
     {
-        var events = await store.FetchStreamAsync(id, ct: ct);
+        var events = await store.FetchStreamWithHashesAsync(id, ct: ct);
         var view = events.Aggregate((CaseView?)null, CaseViewBuilder.Apply);
         if (view is null || !CaseAccess.MayRead(actor, view.SubmittedBy, view.AgentStaffId)) return CommandResults.NotFound($"No case {id}.");
         return Results.Ok(events.Select(e => new CaseHistoryEntry(e.Sequence, e.Version, e.Type, e.Timestamp, e.Data, e.Metadata, e.Hash is null ? "" : Convert.ToHexStringLower(e.Hash))).ToList());

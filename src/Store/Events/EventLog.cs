@@ -12,7 +12,7 @@ namespace GovEvents.Store;
 /// window and delegation in its headers); reads give <see cref="StoredEvent"/>s with that metadata
 /// back, and fold a stream at its latest version, at a version or as of a time.
 /// </summary>
-public sealed class EventLog(IDocumentStore store)
+public sealed class EventLog(IDocumentStore store, NpgsqlDataSource dataSource)
 {
     public IDocumentStore Store => store;
 
@@ -27,7 +27,7 @@ public sealed class EventLog(IDocumentStore store)
     {
         var append = new StreamAppend(streamId, expected, events.ToList());
         await AppendAsync([append], ct);
-        return VersionAfter(append);
+        return expected.Value is null ? await StreamVersionAsync(streamId, ct) ?? 0 : VersionAfter(append);
     }
 
     /// <summary>Appends to one or more streams in one transaction.</summary>
@@ -93,8 +93,24 @@ public sealed class EventLog(IDocumentStore store)
         string streamId, int fromVersion = 1, int? toVersion = null, DateTimeOffset? asOf = null, CancellationToken ct = default)
     {
         await using var session = store.QuerySession();
-        var events = await session.Events.FetchStreamAsync(streamId, toVersion ?? 0, asOf, fromVersion, ct);
+        var events = await session.Events.FetchStreamAsync(streamId, toVersion ?? 0, asOf?.ToUniversalTime(), fromVersion, ct);
         return events.Select(ToStored).ToList();
+    }
+
+    /// <summary>As <see cref="FetchStreamAsync"/>, each event with its hash in the chain (for history and audit).</summary>
+    public async Task<IReadOnlyList<StoredEvent>> FetchStreamWithHashesAsync(string streamId, int fromVersion = 1, CancellationToken ct = default) =>
+        await WithHashesAsync(await FetchStreamAsync(streamId, fromVersion, ct: ct), ct);
+
+    private async Task<IReadOnlyList<StoredEvent>> WithHashesAsync(IReadOnlyList<StoredEvent> events, CancellationToken ct)
+    {
+        if (events.Count == 0) return events;
+        await using var cmd = dataSource.CreateCommand($"select seq_id, hash from {Schema}.{TamperEvidence.TamperEvidenceSchema.HashTable} where seq_id = any($1)");
+        cmd.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = events.Select(e => e.Sequence).ToArray() });
+        var hashes = new Dictionary<long, byte[]>(events.Count);
+        await using (var r = await cmd.ExecuteReaderAsync(ct))
+            while (await r.ReadAsync(ct))
+                hashes[r.GetInt64(0)] = r.GetFieldValue<byte[]>(1);
+        return events.Select(e => e with { Hash = hashes.GetValueOrDefault(e.Sequence) }).ToList();
     }
 
     /// <summary>The stream's version, or null when it does not exist.</summary>
@@ -112,7 +128,7 @@ public sealed class EventLog(IDocumentStore store)
         int? version = null, DateTimeOffset? asOf = null, CancellationToken ct = default)
     {
         await using var session = store.QuerySession();
-        var events = await session.Events.FetchStreamAsync(streamId, version ?? 0, asOf, 0, ct);
+        var events = await session.Events.FetchStreamAsync(streamId, version ?? 0, asOf?.ToUniversalTime(), 0, ct);
         if (events.Count == 0) return null;
         var state = initial;
         foreach (var e in events) state = evolve(state, e.Data);
@@ -138,7 +154,7 @@ public sealed class EventLog(IDocumentStore store)
         await using var session = store.QuerySession();
         var ids = streamIds.ToArray();
         var events = await session.Events.QueryAllRawEvents()
-            .Where(e => e.StreamKey.IsOneOf(ids) && e.Timestamp <= asOf)
+            .Where(e => e.StreamKey.IsOneOf(ids) && e.Timestamp <= asOf.ToUniversalTime())
             .OrderBy(e => e.StreamKey).ThenBy(e => e.Version)
             .ToListAsync(ct);
         return events.Select(ToStored).ToList();
@@ -153,7 +169,7 @@ public sealed class EventLog(IDocumentStore store)
             .OrderBy(e => e.Sequence)
             .Take(limit)
             .ToListAsync(ct);
-        return events.Select(ToStored).ToList();
+        return await WithHashesAsync(events.Select(ToStored).ToList(), ct);
     }
 
     public static StoredEvent ToStored(IEvent e) =>

@@ -18,7 +18,7 @@ internal static class ApplicationRoleGrants
         new("SCHEMA", null, "USAGE"),
         new("TABLE", "mt_streams", "INSERT,SELECT,UPDATE"),
         new("TABLE", "mt_events", "INSERT,SELECT"),
-        new("SEQUENCE", "mt_events_sequence", "USAGE"),
+        new("SEQUENCE", "mt_events_sequence", "SELECT,USAGE"),
         new("TABLE", TamperEvidenceSchema.HashTable, "SELECT"),
         new("FUNCTION", "mt_quick_append_events", "EXECUTE"),
     ];

@@ -5,6 +5,7 @@ using GovEvents.Api.Hosting.Auth;
 using GovEvents.Api.Hosting.Database;
 using GovEvents.Store;
 using GovEvents.Testing;
+using Marten;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -75,6 +76,20 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     public DevClock Clock => Services.GetRequiredService<DevClock>();
     public EventLog Store => Services.GetRequiredService<EventLog>();
+
+    /// <summary>Every event stored so far (what a refused command must leave unchanged).</summary>
+    public async Task<int> EventCountAsync()
+    {
+        await using var session = Services.GetRequiredService<IDocumentStore>().QuerySession();
+        return await session.Events.QueryAllRawEvents().CountAsync();
+    }
+
+    /// <summary>How many cases were submitted (case streams started).</summary>
+    public async Task<int> CaseCountAsync()
+    {
+        await using var session = Services.GetRequiredService<IDocumentStore>().QuerySession();
+        return await session.Events.QueryRawEventDataOnly<GovEvents.Domain.Cases.CaseSubmitted>().CountAsync();
+    }
     public TestEndpoints.Counters Counters => Services.GetRequiredService<TestEndpoints.Counters>();
 
     /// <summary>Subclasses change the settings here (development mode off, ...).</summary>

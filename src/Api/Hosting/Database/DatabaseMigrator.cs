@@ -1,3 +1,4 @@
+using GovEvents.Store.TamperEvidence;
 using Marten;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -57,17 +58,27 @@ public sealed class DatabaseMigrator(IServiceProvider services, IOptions<GovEven
     }
 
     /// <summary>
-    /// The application role reads and writes documents and its own tables, and may only read and
-    /// append events (the triggers of the tamper evidence refuse the rest to everyone).
+    /// The application role reads, writes and (to rebuild) truncates the documents, the daemon's progress and the API's own
+    /// tables; what it may do with the events, streams and hashes is the tamper evidence's to grant
+    /// (read and append only), so those are left alone here.
     /// </summary>
     private static async Task GrantAsync(NpgsqlConnection conn, string schema, string role, CancellationToken ct)
     {
-        await Exec(conn, $"""
-            grant usage on schema {schema} to {role};
-            grant select, insert, update, delete on all tables in schema {schema} to {role};
-            revoke update, delete, truncate on {schema}.mt_events from {role};
-            grant usage, select, update on all sequences in schema {schema} to {role};
-            grant execute on all functions in schema {schema} to {role};
+        await Exec(conn, $$"""
+            DO $grants$
+            DECLARE o record;
+            BEGIN
+                FOR o IN SELECT c.relname, c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                          WHERE n.nspname = '{{schema}}' AND c.relkind IN ('r', 'S')
+                            AND c.relname NOT IN ('mt_events', 'mt_streams', 'mt_events_sequence', '{{TamperEvidenceSchema.HashTable}}') LOOP
+                    IF o.relkind = 'r' THEN
+                        EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON TABLE %I.%I TO %I', '{{schema}}', o.relname, '{{role}}');
+                    ELSE
+                        EXECUTE format('GRANT USAGE, SELECT, UPDATE ON SEQUENCE %I.%I TO %I', '{{schema}}', o.relname, '{{role}}');
+                    END IF;
+                END LOOP;
+            END
+            $grants$;
             """, ct);
     }
 

@@ -31,6 +31,9 @@ public static class MigrateCommand
             // The API's own services describe the schema: build them (nothing starts) and migrate.
             var builder = WebApplication.CreateBuilder();
             builder.Configuration.AddConfiguration(configuration);
+            // This host only migrates: it signs no token, so a key it needs to start can be any.
+            if (string.IsNullOrWhiteSpace(settings.Jwt.SigningKey))
+                builder.Configuration[$"{GovEventsSettings.Section}:Jwt:SigningKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48));
             builder.AddGovEvents();
             await using var app = builder.Build();
             var changed = await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(ct);
