@@ -41,6 +41,7 @@ public static class ProjectionsModule
     private static IResult Rebuild(string name, ProjectionAdmin admin)
     {
         if (!admin.Names.Contains(name)) return CommandResults.NotFound($"No async projection {name}.");
+        if (!admin.RunsHere) return OnAnotherNode();
         admin.StartRebuild(name);
         return Results.Accepted("/api/admin/projections", new { name, status = "rebuilding" });
     }
@@ -48,9 +49,13 @@ public static class ProjectionsModule
     private static async Task<IResult> Resume(string name, ProjectionAdmin admin, CancellationToken ct)
     {
         if (!admin.Names.Contains(name)) return CommandResults.NotFound($"No async projection {name}.");
+        if (!admin.RunsHere) return OnAnotherNode();
         await admin.ResumeAsync(name, ct);
         return Results.Accepted("/api/admin/projections", new { name, status = "resumed" });
     }
+
+    private static IResult OnAnotherNode() => CommandResults.Conflict(
+        "The projections run on another node of this cluster: ask that node (or retry; Wolverine moves them when nodes come and go).");
 
     private static async Task<IResult> CaughtUp(double? timeout, ProjectionAdmin admin, CancellationToken ct)
     {
@@ -63,7 +68,7 @@ public static class ProjectionsModule
 }
 
 /// <summary>What the admin endpoints and readiness know of Marten's async daemon on this node.</summary>
-public sealed class ProjectionAdmin(IDocumentStore store, NpgsqlDataSource dataSource, IProjectionCoordinator coordinator,
+public sealed class ProjectionAdmin(IDocumentStore store, NpgsqlDataSource dataSource, Marten.Events.Daemon.Coordination.IProjectionCoordinator coordinator,
     IHostApplicationLifetime lifetime, ILogger<ProjectionAdmin> log) : IProjectionLagSource
 {
     private readonly ConcurrentDictionary<string, string> _rebuilding = new(StringComparer.Ordinal);
@@ -78,13 +83,13 @@ public sealed class ProjectionAdmin(IDocumentStore store, NpgsqlDataSource dataS
     {
         var head = await HeadAsync(ct);
         var positions = await PositionsAsync(ct);
-        var agents = (coordinator.DaemonForMainDatabase()).CurrentAgents();
+        var agents = LocalDaemon()?.CurrentAgents() ?? [];
         return Names.Select(name =>
         {
             var position = positions.GetValueOrDefault(name);
             var agent = agents.FirstOrDefault(a => a.Name.Name == name);
             var status = _rebuilding.ContainsKey(name) ? "rebuilding"
-                : agent is null ? "stopped"
+                : agent is null ? (LocalDaemon() is null ? "on-another-node" : "stopped")
                 : agent.Status == AgentStatus.Running ? "running"
                 : agent.Status == AgentStatus.Paused ? "faulted" : "stopped";
             return new ProjectionStatusResponse(name, position, Math.Max(0, head - position), status,
@@ -92,6 +97,16 @@ public sealed class ProjectionAdmin(IDocumentStore store, NpgsqlDataSource dataS
                 null, null, null);
         }).ToList();
     }
+
+    /// <summary>This node's daemon; null when Wolverine runs the projections on another node.</summary>
+    private IProjectionDaemon? LocalDaemon()
+    {
+        try { return coordinator.DaemonForMainDatabase(); }
+        catch (Wolverine.Runtime.Agents.DaemonNotRunningOnThisNodeException) { return null; }
+    }
+
+    /// <summary>Whether this node runs the projections (rebuilds and resumes are asked of the node that does).</summary>
+    public bool RunsHere => LocalDaemon() is not null;
 
     public void StartRebuild(string name)
     {

@@ -26,7 +26,6 @@ public sealed class GovEventsSettings
     public JwtSettings Jwt { get; set; } = new();
     public DemoSettings Demo { get; set; } = new();
     public HealthSettings Health { get; set; } = new();
-    public IdempotencySettings Idempotency { get; set; } = new();
 
     public string OwnerConnectionString =>
         string.IsNullOrWhiteSpace(MigrationConnectionString) ? ConnectionString : MigrationConnectionString;
@@ -73,13 +72,4 @@ public sealed class HealthSettings
 {
     /// <summary>Projection lag (events behind the head) above which /health/ready reports Degraded.</summary>
     public long MaxProjectionLag { get; set; } = 10_000;
-}
-
-public sealed class IdempotencySettings
-{
-    /// <summary>
-    /// A claimed key whose request never completed (its process died) may be claimed again after this;
-    /// until then a duplicate is told the first request is still in progress (409).
-    /// </summary>
-    public int ClaimTimeoutSeconds { get; set; } = 300;
 }

@@ -19,6 +19,7 @@ using GovEvents.Api.Hosting.Swagger;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Wolverine;
 
 namespace GovEvents.Api.Hosting;
 
@@ -43,7 +44,8 @@ public static class HostingExtensions
             ? sp.GetRequiredService<DevClock>()
             : TimeProvider.System);
 
-        services.AddGovEventsStore();
+        services.AddGovEventsStore(builder.Configuration);
+        builder.Host.UseWolverine(opts => WolverineSetup.Configure(opts, builder.Configuration));
         services.AddHostedService<StartupTasks>();
         services.AddSingleton<IdempotencyStore>();
 

@@ -1,6 +1,7 @@
 using JasperFx.Events;
 using Marten;
 using Marten.Exceptions;
+using Marten.Services;
 using StreamCollision = Marten.Exceptions.ExistingStreamIdCollisionException;
 using Npgsql;
 
@@ -23,39 +24,62 @@ public sealed class EventLog(IDocumentStore store, NpgsqlDataSource dataSource)
         AppendAsync(streamId, ExpectedVersion.New, events, ct);
 
     /// <summary>Appends to a stream that must be at <paramref name="expected"/>; returns its new version.</summary>
-    public async Task<int> AppendAsync(string streamId, ExpectedVersion expected, IEnumerable<object> events, CancellationToken ct = default)
+    public async Task<int> AppendAsync(string streamId, ExpectedVersion expected, IEnumerable<object> events, CancellationToken ct = default) =>
+        (await AppendAsync([new StreamAppend(streamId, expected, events.ToList())], ct))[streamId];
+
+    /// <summary>
+    /// Appends to one or more streams in one transaction (the request's, when an <see cref="AppendScope"/>
+    /// is open: then under a savepoint, so that a refused append leaves the request's transaction usable);
+    /// returns each stream's new version.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, int>> AppendAsync(IReadOnlyList<StreamAppend> appends, CancellationToken ct = default)
     {
-        var append = new StreamAppend(streamId, expected, events.ToList());
-        await AppendAsync([append], ct);
-        return expected.Value is null ? await StreamVersionAsync(streamId, ct) ?? 0 : VersionAfter(append);
+        if (AppendScope.Transaction is not { } tx)
+        {
+            await using var own = store.LightweightSession();
+            var actions = Stage(own, appends);
+            await SaveAsync(own, appends, ct);
+            return Versions(actions);
+        }
+        await using var session = store.LightweightSession(SessionOptions.ForTransaction(tx));
+        var staged = Stage(session, appends);
+        await tx.SaveAsync("append", ct);
+        try
+        {
+            await SaveAsync(session, appends, ct);
+        }
+        catch
+        {
+            await tx.RollbackAsync("append", CancellationToken.None);
+            throw;
+        }
+        await tx.ReleaseAsync("append", ct);
+        return Versions(staged);
     }
 
-    /// <summary>Appends to one or more streams in one transaction.</summary>
-    public async Task AppendAsync(IReadOnlyList<StreamAppend> appends, CancellationToken ct = default)
-    {
-        await using var session = store.LightweightSession();
-        Stage(session, appends);
-        await SaveAsync(session, appends, ct);
-    }
+    private static Dictionary<string, int> Versions(IEnumerable<StreamAction> actions) =>
+        actions.ToDictionary(a => a.Key!, a => (int)a.Version, StringComparer.Ordinal);
 
     /// <summary>The version a stream reaches with <paramref name="append"/> (known only when a version was expected).</summary>
     public static int VersionAfter(StreamAppend append) => (append.Expected.Value ?? 0) + append.Events.Count;
 
     /// <summary>Adds the appends to <paramref name="session"/> with the ambient caller's metadata; the caller saves.</summary>
-    public static void Stage(IDocumentSession session, IReadOnlyList<StreamAppend> appends)
+    public static IReadOnlyList<StreamAction> Stage(IDocumentSession session, IReadOnlyList<StreamAppend> appends)
     {
         var caller = EventContext.Current;
+        var actions = new List<StreamAction>(appends.Count);
         foreach (var append in appends)
         {
             if (append.Events.Count == 0) throw new ArgumentException($"Nothing to append to {append.StreamId}.", nameof(appends));
             var events = append.Events.Select(e => Wrap(session, e, caller)).ToArray();
-            switch (append.Expected.Value)
+            actions.Add(append.Expected.Value switch
             {
-                case 0: session.Events.StartStream(append.StreamId, events); break;
-                case null: session.Events.Append(append.StreamId, events); break;
-                case { } version: session.Events.Append(append.StreamId, (long)(version + events.Length), events); break;
-            }
+                0 => session.Events.StartStream(append.StreamId, events),
+                null => session.Events.Append(append.StreamId, events),
+                { } version => session.Events.Append(append.StreamId, (long)(version + events.Length), events),
+            });
         }
+        return actions;
     }
 
     /// <summary>Saves a session holding <paramref name="appends"/>; a version conflict is a <see cref="ConcurrencyException"/>.</summary>

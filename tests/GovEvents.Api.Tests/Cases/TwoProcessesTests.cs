@@ -16,8 +16,8 @@ public sealed class TwoProcessesTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var role = ApiFactory.CreateAppRole(_database);
-        _a = ApiFactory.OnDatabase(_database, role);
-        _b = ApiFactory.OnDatabase(_database, role);
+        _a = ApiFactory.OnDatabase(_database, role, s => s["GovEvents:Wolverine:Solo"] = "false");
+        _b = ApiFactory.OnDatabase(_database, role, s => s["GovEvents:Wolverine:Solo"] = "false");
         await _a.InitializeAsync();
         await _b.InitializeAsync();
     }

@@ -61,6 +61,8 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
             ["GovEvents:Dev:Enabled"] = "true",
             // Only POST /api/dev/sweep fires timers in tests, at the clock the test set.
             ["GovEvents:Timers:Enabled"] = "false",
+            // One process per database in most test classes: no node election (TwoProcessesTests turns it off).
+            ["GovEvents:Wolverine:Solo"] = "true",
             ["GovEvents:Projections:PollMilliseconds"] = "200",
         };
         ConfigureSettings(_settings);

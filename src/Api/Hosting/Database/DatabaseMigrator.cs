@@ -3,6 +3,8 @@ using Marten;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Weasel.Core;
+using Weasel.Core.Migrations;
+using Wolverine.Persistence.Durability;
 
 namespace GovEvents.Api.Hosting.Database;
 
@@ -19,7 +21,7 @@ public sealed class DatabaseMigrator(IServiceProvider services, IOptions<GovEven
     /// <summary>True when the schema differs from what the configuration describes.</summary>
     public async Task<bool> PendingAsync(CancellationToken ct = default)
     {
-        await using var store = new DocumentStore(MartenSetup.Options(services, Settings.OwnerConnectionString));
+        await using var store = OwnerStore();
         var migration = await store.Storage.Database.CreateMigrationAsync(ct);
         return migration.Difference != SchemaPatchDifference.None;
     }
@@ -34,17 +36,29 @@ public sealed class DatabaseMigrator(IServiceProvider services, IOptions<GovEven
         try
         {
             await RefuseEarlierStoreAsync(conn, ct);
-            await using var store = new DocumentStore(MartenSetup.Options(services, s.OwnerConnectionString));
+            await using var store = OwnerStore();
             var migration = await store.Storage.Database.CreateMigrationAsync(ct);
             var changed = migration.Difference != SchemaPatchDifference.None;
             if (changed) await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
-            if (!string.IsNullOrWhiteSpace(s.ApplicationRole)) await GrantAsync(conn, s.Schema, s.ApplicationRole, ct);
+            if (!string.IsNullOrWhiteSpace(s.ApplicationRole))
+            {
+                await GrantAsync(conn, s.Schema, s.ApplicationRole, ct);
+                await GrantAsync(conn, MartenSetup.MessageSchema(s.Schema), s.ApplicationRole, ct);
+            }
             return changed;
         }
         finally
         {
             await Exec(conn, "select pg_advisory_unlock(hashtextextended($1, 0))", CancellationToken.None, LockKey);
         }
+    }
+
+    /// <summary>The application's store on the owner's connection, with Wolverine's message storage as one more feature.</summary>
+    private DocumentStore OwnerStore()
+    {
+        var options = MartenSetup.Options(services, Settings.OwnerConnectionString);
+        if (services.GetService<IMessageStore>() is IFeatureSchema messages) options.Storage.Add(messages);
+        return new DocumentStore(options);
     }
 
     private async Task RefuseEarlierStoreAsync(NpgsqlConnection conn, CancellationToken ct)
@@ -65,6 +79,7 @@ public sealed class DatabaseMigrator(IServiceProvider services, IOptions<GovEven
     private static async Task GrantAsync(NpgsqlConnection conn, string schema, string role, CancellationToken ct)
     {
         await Exec(conn, $$"""
+            GRANT USAGE ON SCHEMA {{schema}} TO {{role}};
             DO $grants$
             DECLARE o record;
             BEGIN

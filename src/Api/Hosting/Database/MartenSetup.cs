@@ -1,5 +1,5 @@
 using GovEvents.Store;
-using JasperFx.Events.Daemon;
+using Wolverine.Marten;
 using Marten;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -61,8 +61,9 @@ public static class MartenSetup
     /// Marten with lightweight sessions on the application's connection (no DDL: the migrator owns the
     /// schema), the async daemon (one node leads each projection), and the store's helpers.
     /// </summary>
-    public static IServiceCollection AddGovEventsStore(this IServiceCollection services)
+    public static IServiceCollection AddGovEventsStore(this IServiceCollection services, IConfiguration configuration)
     {
+        var schema = configuration.GetValue($"{GovEventsSettings.Section}:Schema", "govevents")!;
         services.AddSingleton(sp => NpgsqlDataSource.Create(sp.GetRequiredService<IOptions<GovEventsSettings>>().Value.ConnectionString));
         services.AddMarten(sp =>
             {
@@ -72,11 +73,22 @@ public static class MartenSetup
             })
             .UseLightweightSessions()
             .UseNpgsqlDataSource()
-            .AddAsyncDaemon(DaemonMode.HotCold);
+            .IntegrateWithWolverine(w =>
+            {
+                // Each async projection runs on exactly one node of those sharing the database, and moves when that node dies.
+                w.UseWolverineManagedEventSubscriptionDistribution = true;
+                // Wolverine's own tables (envelopes, nodes, agents) in a schema of their own, built by the
+                // migrator like the rest: the application role runs no DDL.
+                w.MessageStorageSchemaName = MessageSchema(schema);
+                w.AutoCreate = JasperFx.AutoCreate.None;
+            });
         services.AddSingleton<EventLog>();
         services.AddSingleton<DatabaseMigrator>();
         return services;
     }
+
+    /// <summary>The schema of Wolverine's message storage beside the events' schema.</summary>
+    public static string MessageSchema(string schema) => $"{schema}_messages";
 
     public static IServiceCollection ConfigureStore(this IServiceCollection services, Action<StoreOptions, IServiceProvider> configure) =>
         services.AddSingleton(new StoreFeature(configure));

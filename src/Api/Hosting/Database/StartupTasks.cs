@@ -27,6 +27,12 @@ public sealed class StartupTasks(
         {
             if (await migrator.MigrateAsync(ct)) log.LogInformation("Migrated schema {Schema}", s.Schema);
         }
+        else if (await migrator.PendingAsync(ct))
+        {
+            // Wolverine needs its tables to start at all: say what to do instead of failing on a missing table.
+            throw new InvalidOperationException(
+                $"Schema '{s.Schema}' is not what this build needs and GovEvents:MigrateOnStartup is false: run `dotnet GovEvents.Api.dll migrate` first.");
+        }
         if (s.Demo.Load && services.GetService<IDemoDataLoader>() is { } loader)
         {
             log.LogInformation("Loading the demo dataset");

@@ -1,15 +1,20 @@
 using System.Security.Cryptography;
 using GovEvents.Api.Hosting.Auth;
+using GovEvents.Store;
+using Npgsql;
 using Microsoft.AspNetCore.Mvc;
 
 namespace GovEvents.Api.Hosting.Idempotency;
 
 /// <summary>
-/// Idempotency-Key on any POST: the first request runs and its response (status, Location, ETag,
-/// body) is kept; a retry with the same key gets that response again and runs nothing; the same
-/// key with another body is a 422, and a duplicate arriving while the first still runs a 409.
-/// Runs after authorization, so only requests allowed to run claim a key. A 5xx or an exception
-/// releases the key so that the client's retry runs again.
+/// Idempotency-Key on any POST: the first request runs and its answer (status, Location, ETag, body)
+/// is kept; a retry with the same key gets that answer again and runs nothing; the same key with
+/// another body is a 422. The request runs inside one database transaction that its appends join
+/// (<see cref="AppendScope"/>) and that commits its answer with its events: after a crash of the API
+/// or of PostgreSQL, either both exist (a retry replays the answer) or neither (a retry runs afresh).
+/// Of two requests with one key running at once, the one that commits second is rolled back and
+/// answered with the first one's answer; a lock on the key makes them wait for it rather than run. Runs after authorization, so only allowed requests run.
+/// A 5xx is never kept: the client's retry runs again.
 /// </summary>
 public sealed class IdempotencyMiddleware(RequestDelegate next)
 {
@@ -17,7 +22,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
     public const string ReplayedHeader = "Idempotent-Replayed";
     public const int MaxKeyLength = 255;
 
-    public async Task InvokeAsync(HttpContext http, IdempotencyStore store, IProblemDetailsService problems)
+    public async Task InvokeAsync(HttpContext http, IdempotencyStore store, NpgsqlDataSource db, IProblemDetailsService problems)
     {
         var key = http.Request.Headers[Header].ToString();
         if (!HttpMethods.IsPost(http.Request.Method) || key.Length == 0 || http.GetEndpoint() is null)
@@ -36,56 +41,71 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
         var request = new IdempotentRequest(
             RequestActor.From(http).Subject ?? "", key, http.Request.Method, http.Request.Path + http.Request.QueryString,
             await HashBodyAsync(http.Request, http.RequestAborted));
+        if (await AnsweredAsync(http, store, problems, request)) return;
 
-        switch (await store.ClaimAsync(request, http.RequestAborted))
-        {
-            case ClaimOutcome.Completed done:
-                await Replay(http, done.Response);
-                return;
-            case ClaimOutcome.Mismatch:
-                await WriteProblem(http, problems, Problems.Refusal.Problem("idempotency-key-reused",
-                    "This Idempotency-Key was already used for a different request."));
-                return;
-            case ClaimOutcome.InProgress:
-                await WriteProblem(http, problems, new ProblemDetails
-                {
-                    Status = StatusCodes.Status409Conflict,
-                    Title = "Request in progress",
-                    Detail = "A request with this Idempotency-Key is still being processed; retry later.",
-                });
-                return;
-        }
-
-        await RunAndKeepAsync(http, store, request);
-    }
-
-    private async Task RunAndKeepAsync(HttpContext http, IdempotencyStore store, IdempotentRequest request)
-    {
+        await using var conn = await db.OpenConnectionAsync(http.RequestAborted);
+        await using var tx = await conn.BeginTransactionAsync(http.RequestAborted);
+        // Duplicates running at once wait here for the first one's commit (a crash frees the lock), then replay it.
+        await store.LockAsync(tx, request, http.RequestAborted);
+        if (await AnsweredAsync(http, store, problems, request)) return;
         var original = http.Response.Body;
         using var buffer = new MemoryStream();
         http.Response.Body = buffer;
         try
         {
-            await next(http);
+            using (AppendScope.Use(tx))
+                await next(http);
         }
-        catch
+        finally
         {
             http.Response.Body = original;
-            await store.ReleaseAsync(request);
-            throw;
         }
-        http.Response.Body = original;
 
         var response = http.Response;
-        if (response.StatusCode >= 500)
-            await store.ReleaseAsync(request);
-        else
-            await store.CompleteAsync(request, new StoredResponse(
-                response.StatusCode, response.ContentType, HeaderValue(response, "Location"), HeaderValue(response, "ETag"), buffer.ToArray()),
-                CancellationToken.None);
+        if (response.StatusCode < 500)
+        {
+            try
+            {
+                await store.StoreAsync(tx, request, new StoredResponse(
+                    response.StatusCode, response.ContentType, HeaderValue(response, "Location"), HeaderValue(response, "ETag"), buffer.ToArray()),
+                    CancellationToken.None);
+                await tx.CommitAsync(CancellationToken.None);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+            {
+                // The same key committed first in another request: this one's work is undone, its answer given.
+                await tx.RollbackAsync(CancellationToken.None);
+                ResetResponse(http);
+                if (await AnsweredAsync(http, store, problems, request)) return;
+                throw;
+            }
+        }
 
         buffer.Position = 0;
         await buffer.CopyToAsync(original, http.RequestAborted);
+    }
+
+    /// <summary>Answers from the stored first answer (or refuses a reused key); false when the key is unused.</summary>
+    private static async Task<bool> AnsweredAsync(HttpContext http, IdempotencyStore store, IProblemDetailsService problems, IdempotentRequest request)
+    {
+        switch (await store.FindAsync(request, http.RequestAborted))
+        {
+            case KeyLookup.Answered answered:
+                await Replay(http, answered.Response);
+                return true;
+            case KeyLookup.Mismatch:
+                await WriteProblem(http, problems, Problems.Refusal.Problem("idempotency-key-reused",
+                    "This Idempotency-Key was already used for a different request."));
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private static void ResetResponse(HttpContext http)
+    {
+        http.Response.Headers.Clear();
+        http.Response.StatusCode = StatusCodes.Status200OK;
     }
 
     private static string? HeaderValue(HttpResponse response, string name) =>

@@ -1,0 +1,21 @@
+using Wolverine;
+
+namespace GovEvents.Api.Hosting;
+
+/// <summary>
+/// Wolverine in the host: handlers of this assembly, Marten's transactions applied to them, and the
+/// durability mode. Solo (GovEvents:Wolverine:Solo) skips the node election a cluster needs, for a
+/// single process such as a test host; the default, Balanced, lets several API processes share one
+/// database, each async projection on one node.
+/// </summary>
+public static class WolverineSetup
+{
+    public static void Configure(WolverineOptions opts, IConfiguration configuration)
+    {
+        opts.ServiceName = "govevents";
+        opts.Durability.Mode = configuration.GetValue($"{GovEventsSettings.Section}:Wolverine:Solo", false)
+            ? DurabilityMode.Solo
+            : DurabilityMode.Balanced;
+        opts.Policies.AutoApplyTransactions();
+    }
+}
