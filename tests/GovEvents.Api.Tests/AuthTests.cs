@@ -10,11 +10,11 @@ namespace GovEvents.Api.Tests;
 
 // The dev clock is shared by the class's host: these tests must not run in parallel with each
 // other (xunit runs a class's tests one after another).
-public sealed class AuthTests(ApiFactory api) : IClassFixture<ApiFactory>, IDisposable
+public sealed class AuthTests(ApiHost api) : IClassFixture<ApiHost>, IDisposable
 {
     private const string Protected = "/test/reception-only";
 
-    public void Dispose() => api.Clock.Set(ApiFactory.Start);
+    public void Dispose() => api.Clock.Set(ApiHost.Start);
 
     [Fact]
     public async Task A_protected_endpoint_without_a_token_is_a_401_problem()
@@ -31,12 +31,12 @@ public sealed class AuthTests(ApiFactory api) : IClassFixture<ApiFactory>, IDisp
     public async Task A_token_is_accepted_until_the_server_clock_passes_its_expiry()
     {
         var token = api.TokenFor("clerk-1", [Roles.Clerk], lifetime: TimeSpan.FromHours(1));
-        var client = ApiFactory.WithToken(api.CreateClient(), token);
+        var client = ApiHost.WithToken(api.CreateClient(), token);
 
-        api.Clock.Set(ApiFactory.Start.AddMinutes(59));
+        api.Clock.Set(ApiHost.Start.AddMinutes(59));
         (await client.GetAsync(Protected)).StatusCode.ShouldBe(HttpStatusCode.OK);
 
-        api.Clock.Set(ApiFactory.Start.AddHours(2));
+        api.Clock.Set(ApiHost.Start.AddHours(2));
         var expired = await client.GetAsync(Protected);
         expired.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
         expired.MediaType().ShouldBe("application/problem+json");
@@ -46,11 +46,11 @@ public sealed class AuthTests(ApiFactory api) : IClassFixture<ApiFactory>, IDisp
     [Fact]
     public async Task A_token_issued_in_the_future_of_the_server_clock_is_a_401()
     {
-        api.Clock.Set(ApiFactory.Start.AddDays(1));
+        api.Clock.Set(ApiHost.Start.AddDays(1));
         var token = api.TokenFor("clerk-1", [Roles.Clerk]);
-        api.Clock.Set(ApiFactory.Start);
+        api.Clock.Set(ApiHost.Start);
 
-        var response = await ApiFactory.WithToken(api.CreateClient(), token).GetAsync(Protected);
+        var response = await ApiHost.WithToken(api.CreateClient(), token).GetAsync(Protected);
 
         response.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
     }
@@ -58,7 +58,7 @@ public sealed class AuthTests(ApiFactory api) : IClassFixture<ApiFactory>, IDisp
     [Fact]
     public async Task A_token_signed_with_another_key_is_a_401()
     {
-        var now = ApiFactory.Start.UtcDateTime;
+        var now = ApiHost.Start.UtcDateTime;
         var forged = new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
         {
             Claims = new Dictionary<string, object> { ["sub"] = "mallory", ["role"] = Roles.Clerk },
@@ -71,7 +71,7 @@ public sealed class AuthTests(ApiFactory api) : IClassFixture<ApiFactory>, IDisp
                 new SymmetricSecurityKey("a-completely-different-key-of-enough-length"u8.ToArray()), SecurityAlgorithms.HmacSha256),
         });
 
-        var response = await ApiFactory.WithToken(api.CreateClient(), forged).GetAsync(Protected);
+        var response = await ApiHost.WithToken(api.CreateClient(), forged).GetAsync(Protected);
 
         response.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
     }
@@ -125,7 +125,7 @@ public sealed class AuthTests(ApiFactory api) : IClassFixture<ApiFactory>, IDisp
         issued.StatusCode.ShouldBe(HttpStatusCode.OK);
         var token = (await issued.ReadJsonAsync())["token"]!.GetValue<string>();
 
-        var response = await ApiFactory.WithToken(api.CreateClient(), token).GetAsync(Protected);
+        var response = await ApiHost.WithToken(api.CreateClient(), token).GetAsync(Protected);
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         (await response.ReadJsonAsync())["subject"]!.GetValue<string>().ShouldBe("staff-7");

@@ -5,7 +5,7 @@ using Shouldly;
 
 namespace GovEvents.Api.Tests;
 
-public sealed class HealthAndSwaggerTests(ApiFactory api) : IClassFixture<ApiFactory>
+public sealed class HealthAndSwaggerTests(ApiHost api) : IClassFixture<ApiHost>
 {
     [Fact]
     public async Task Live_health_answers_200_without_a_token()

@@ -4,7 +4,7 @@ using Shouldly;
 
 namespace GovEvents.Api.Tests;
 
-public sealed class JsonConventionTests(ApiFactory api) : IClassFixture<ApiFactory>
+public sealed class JsonConventionTests(ApiHost api) : IClassFixture<ApiHost>
 {
     [Fact]
     public async Task Json_is_camel_case_with_kebab_enums_iso_dates_and_times_in_the_hall_zone()

@@ -35,11 +35,11 @@ public sealed class MigrationTests
     public async Task Two_instances_migrating_one_empty_database_together_both_start()
     {
         await using var db = new TestDatabase();
-        var role = ApiFactory.CreateAppRole(db);
-        await using var first = ApiFactory.OnDatabase(db, role);
-        await using var second = ApiFactory.OnDatabase(db, role);
+        var role = ApiHost.CreateAppRole(db);
+        await using var first = ApiHost.OnDatabase(db, role);
+        await using var second = ApiHost.OnDatabase(db, role);
 
-        await Task.WhenAll(Task.Run(() => first.Server), Task.Run(() => second.Server));
+        await Task.WhenAll(Task.Run(first.StartAsync), Task.Run(second.StartAsync));
 
         (await first.CreateClient().GetAsync("/health/ready")).StatusCode.ShouldBe(HttpStatusCode.OK);
         (await second.CreateClient().GetAsync("/health/ready")).StatusCode.ShouldBe(HttpStatusCode.OK);
@@ -50,8 +50,9 @@ public sealed class MigrationTests
     public async Task Ready_is_503_until_the_migrate_command_has_run_when_start_up_migration_is_off()
     {
         await using var db = new TestDatabase();
-        var role = ApiFactory.CreateAppRole(db);
-        await using var api = ApiFactory.OnDatabase(db, role, s => s["GovEvents:MigrateOnStartup"] = "false");
+        var role = ApiHost.CreateAppRole(db);
+        await using var api = ApiHost.OnDatabase(db, role, s => s["GovEvents:MigrateOnStartup"] = "false");
+        await api.StartAsync();
         var client = api.CreateClient();
 
         var before = await client.GetAsync("/health/ready");
@@ -108,14 +109,14 @@ public sealed class MigrationTests
     public async Task Outside_dev_mode_the_api_refuses_to_start_without_a_signing_key_of_32_bytes(string? key)
     {
         await using var db = new TestDatabase();
-        var role = ApiFactory.CreateAppRole(db);
-        await using var api = ApiFactory.OnDatabase(db, role, s =>
+        var role = ApiHost.CreateAppRole(db);
+        await using var api = ApiHost.OnDatabase(db, role, s =>
         {
             s["GovEvents:Dev:Enabled"] = "false";
             s["GovEvents:Jwt:SigningKey"] = key;
         });
 
-        var refusal = Should.Throw<Exception>(() => api.Server);
+        var refusal = await Should.ThrowAsync<Exception>(api.StartAsync);
 
         refusal.ToString().ShouldContain("SigningKey");
     }

@@ -4,7 +4,7 @@ using Shouldly;
 
 namespace GovEvents.Api.Tests;
 
-public sealed class ProblemDetailsTests(ApiFactory api) : IClassFixture<ApiFactory>
+public sealed class ProblemDetailsTests(ApiHost api) : IClassFixture<ApiHost>
 {
     private const string ProblemJson = "application/problem+json";
 
