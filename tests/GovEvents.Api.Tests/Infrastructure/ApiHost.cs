@@ -134,7 +134,10 @@ public class ApiHost : IAsyncLifetime, IAsyncDisposable
 
     /// <summary>A client with a token for <paramref name="roles"/> (subject "user-role1-role2"); no roles: anonymous.</summary>
     public HttpClient CreateClient(params string[] roles) =>
-        roles.Length == 0 ? CreateClient() : CreateClientFor("user-" + string.Join('-', roles), roles);
+        roles.Length == 0 ? CreateClient() : WithToken(CreateClient(), RoleToken(roles));
+
+    /// <summary>A token for <paramref name="roles"/> as subject "user-role1-role2", for scenarios (<c>s.WithBearerToken</c>).</summary>
+    public string RoleToken(params string[] roles) => TokenFor("user-" + string.Join('-', roles), roles);
 
     public HttpClient CreateClientFor(string subject, IEnumerable<string> roles, string? departmentCode = null) =>
         WithToken(CreateClient(), TokenFor(subject, roles, departmentCode));
