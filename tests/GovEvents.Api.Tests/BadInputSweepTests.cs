@@ -13,7 +13,7 @@ namespace GovEvents.Api.Tests;
 /// document: malformed, mistyped, out-of-range and hostile bodies and queries, sent by a token
 /// that holds every writing role, against a seeded hall and a real case.
 /// </summary>
-public sealed partial class BadInputSweepTests(HallApiFactory api) : IClassFixture<HallApiFactory>
+public sealed partial class BadInputSweepTests(HallHost api) : IClassFixture<HallHost>
 {
     private static readonly string?[] Bodies =
     [

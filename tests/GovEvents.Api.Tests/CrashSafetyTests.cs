@@ -31,7 +31,7 @@ public sealed class CrashSafetyTests
     public async Task Retries_after_a_kill_9_of_the_api_create_each_case_exactly_once()
     {
         await using var db = new TestDatabase();
-        var role = ApiFactory.CreateAppRole(db);
+        var role = ApiHost.CreateAppRole(db);
         var keys = Enumerable.Range(0, Submissions).Select(i => $"crash-{i}-{Guid.NewGuid():N}").ToArray();
         var firstAnswers = new Dictionary<string, string>();
         int Answered() { lock (firstAnswers) return firstAnswers.Count; }

@@ -8,9 +8,9 @@ using Shouldly;
 
 namespace GovEvents.Api.Tests;
 
-public sealed class DevModeTests(ApiFactory api) : IClassFixture<ApiFactory>, IDisposable
+public sealed class DevModeTests(ApiHost api) : IClassFixture<ApiHost>, IDisposable
 {
-    public void Dispose() => api.Clock.Set(ApiFactory.Start);
+    public void Dispose() => api.Clock.Set(ApiHost.Start);
 
     [Fact]
     public async Task The_dev_clock_is_the_server_clock_and_stands_still_where_it_was_set()
@@ -30,11 +30,11 @@ public sealed class DevModeTests(ApiFactory api) : IClassFixture<ApiFactory>, ID
     public async Task The_dev_clock_may_be_set_backwards()
     {
         var client = api.CreateClient();
-        await client.PutAsJsonAsync("/api/dev/clock", new { now = ApiFactory.Start.AddDays(10) });
+        await client.PutAsJsonAsync("/api/dev/clock", new { now = ApiHost.Start.AddDays(10) });
 
-        await client.PutAsJsonAsync("/api/dev/clock", new { now = ApiFactory.Start.AddDays(-10) });
+        await client.PutAsJsonAsync("/api/dev/clock", new { now = ApiHost.Start.AddDays(-10) });
 
-        api.Clock.GetUtcNow().ShouldBe(ApiFactory.Start.AddDays(-10));
+        api.Clock.GetUtcNow().ShouldBe(ApiHost.Start.AddDays(-10));
     }
 
     [Fact]
@@ -50,7 +50,7 @@ public sealed class DevModeTests(ApiFactory api) : IClassFixture<ApiFactory>, ID
     public async Task The_sweep_runs_the_registered_steps_at_the_server_time_as_the_system()
     {
         var step = api.Services.GetRequiredService<RecordingSweepStep>();
-        var at = ApiFactory.Start.AddDays(3);
+        var at = ApiHost.Start.AddDays(3);
         api.Clock.Set(at);
 
         var response = await api.CreateClient(Roles.Clerk).PostAsync("/api/dev/sweep", null);
@@ -67,7 +67,7 @@ public sealed class DevModeTests(ApiFactory api) : IClassFixture<ApiFactory>, ID
     private sealed record ClockView(DateTimeOffset Now, bool Fixed);
 }
 
-public sealed class DevModeOffTests(ProductionModeApiFactory api) : IClassFixture<ProductionModeApiFactory>
+public sealed class DevModeOffTests(ProductionModeApiHost api) : IClassFixture<ProductionModeApiHost>
 {
     [Theory]
     [InlineData("POST", "/api/dev/tokens")]

@@ -1,27 +1,25 @@
-using System.Net;
+using Alba;
 using GovEvents.Api.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Shouldly;
 
 namespace GovEvents.Api.Tests;
 
-public sealed class HealthAndSwaggerTests(ApiFactory api) : IClassFixture<ApiFactory>
+public sealed class HealthAndSwaggerTests(ApiHost api) : IClassFixture<ApiHost>
 {
     [Fact]
     public async Task Live_health_answers_200_without_a_token()
     {
-        var response = await api.CreateClient().GetAsync("/health/live");
+        var response = await api.Scenario(s => s.Get.Url("/health/live"));
 
-        response.StatusCode.ShouldBe(HttpStatusCode.OK);
         (await response.ReadJsonAsync())["status"]!.GetValue<string>().ShouldBe("healthy");
     }
 
     [Fact]
     public async Task Ready_health_is_200_with_the_database_reachable_and_the_schema_current()
     {
-        var response = await api.CreateClient().GetAsync("/health/ready");
+        var response = await api.Scenario(s => s.Get.Url("/health/ready"));
 
-        response.StatusCode.ShouldBe(HttpStatusCode.OK);
         var body = await response.ReadJsonAsync();
         body["checks"]!["database"]!["status"]!.GetValue<string>().ShouldBe("healthy");
         body["checks"]!["schema"]!["status"]!.GetValue<string>().ShouldBe("healthy");
@@ -31,9 +29,8 @@ public sealed class HealthAndSwaggerTests(ApiFactory api) : IClassFixture<ApiFac
     [Fact]
     public async Task The_openapi_document_is_served_with_the_bearer_scheme()
     {
-        var response = await api.CreateClient().GetAsync("/swagger/v1/swagger.json");
+        var response = await api.Scenario(s => s.Get.Url("/swagger/v1/swagger.json"));
 
-        response.StatusCode.ShouldBe(HttpStatusCode.OK);
         var doc = await response.ReadJsonAsync();
         doc["components"]!["securitySchemes"]!["Bearer"]!["scheme"]!.GetValue<string>().ShouldBe("bearer");
         doc["security"]!.AsArray().ShouldNotBeEmpty();
@@ -43,7 +40,7 @@ public sealed class HealthAndSwaggerTests(ApiFactory api) : IClassFixture<ApiFac
     [Fact]
     public async Task The_main_commands_carry_example_bodies_in_the_openapi_document()
     {
-        var doc = await (await api.CreateClient().GetAsync("/swagger/v1/swagger.json")).ReadJsonAsync();
+        var doc = await (await api.Scenario(s => s.Get.Url("/swagger/v1/swagger.json"))).ReadJsonAsync();
         doc["paths"]!["/api/cases"]!["post"].ShouldNotBeNull();
         var schemas = doc["components"]!["schemas"]!.AsObject();
         var submit = schemas.Single(s => s.Key.EndsWith("SubmitCaseRequest", StringComparison.Ordinal)).Value!;
@@ -53,11 +50,10 @@ public sealed class HealthAndSwaggerTests(ApiFactory api) : IClassFixture<ApiFac
     }
 
     [Fact]
-    public async Task The_swagger_ui_is_served_at_swagger()
+    public async Task The_swagger_ui_is_served_at_swagger() => await api.Scenario(s =>
     {
-        var response = await api.CreateClient().GetAsync("/swagger/index.html");
-
-        response.StatusCode.ShouldBe(HttpStatusCode.OK);
-        (await response.Content.ReadAsStringAsync()).ShouldContain("swagger-ui");
-    }
+        s.Get.Url("/swagger/index.html");
+        s.StatusCodeShouldBeOk();
+        s.ContentShouldContain("swagger-ui");
+    });
 }

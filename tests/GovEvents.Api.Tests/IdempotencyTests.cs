@@ -5,7 +5,7 @@ using Shouldly;
 
 namespace GovEvents.Api.Tests;
 
-public sealed class IdempotencyTests(ApiFactory api) : IClassFixture<ApiFactory>
+public sealed class IdempotencyTests(ApiHost api) : IClassFixture<ApiHost>
 {
     private static string NewKey() => Guid.NewGuid().ToString();
 

@@ -35,11 +35,11 @@ public sealed class MigrationTests
     public async Task Two_instances_migrating_one_empty_database_together_both_start()
     {
         await using var db = new TestDatabase();
-        var role = ApiFactory.CreateAppRole(db);
-        await using var first = ApiFactory.OnDatabase(db, role, s => s["GovEvents:Wolverine:Solo"] = "false");
-        await using var second = ApiFactory.OnDatabase(db, role, s => s["GovEvents:Wolverine:Solo"] = "false");
+        var role = ApiHost.CreateAppRole(db);
+        await using var first = ApiHost.OnDatabase(db, role, s => s["GovEvents:Wolverine:Solo"] = "false");
+        await using var second = ApiHost.OnDatabase(db, role, s => s["GovEvents:Wolverine:Solo"] = "false");
 
-        await Task.WhenAll(Task.Run(() => first.Server), Task.Run(() => second.Server));
+        await Task.WhenAll(Task.Run(first.StartAsync), Task.Run(second.StartAsync));
 
         (await first.CreateClient().GetAsync("/health/ready")).StatusCode.ShouldBe(HttpStatusCode.OK);
         (await second.CreateClient().GetAsync("/health/ready")).StatusCode.ShouldBe(HttpStatusCode.OK);
@@ -50,15 +50,16 @@ public sealed class MigrationTests
     public async Task With_start_up_migration_off_the_api_refuses_to_start_until_the_migrate_command_has_run()
     {
         await using var db = new TestDatabase();
-        var role = ApiFactory.CreateAppRole(db);
-        await using (var early = ApiFactory.OnDatabase(db, role, s => s["GovEvents:MigrateOnStartup"] = "false"))
-            Should.Throw<Exception>(() => early.Server).ToString().ShouldContain("migrate");
+        var role = ApiHost.CreateAppRole(db);
+        await using (var early = ApiHost.OnDatabase(db, role, s => s["GovEvents:MigrateOnStartup"] = "false"))
+            (await Should.ThrowAsync<Exception>(early.StartAsync)).ToString().ShouldContain("migrate");
 
-        await using var api = ApiFactory.OnDatabase(db, role, s => s["GovEvents:MigrateOnStartup"] = "false");
+        await using var api = ApiHost.OnDatabase(db, role, s => s["GovEvents:MigrateOnStartup"] = "false");
         var config = new ConfigurationBuilder().AddInMemoryCollection(api.Settings).Build();
         var exit = await MigrateCommand.RunAsync(config, TextWriter.Null, TextWriter.Null);
 
         exit.ShouldBe(0);
+        await api.StartAsync();
         (await api.CreateClient().GetAsync("/health/ready")).StatusCode.ShouldBe(HttpStatusCode.OK);
     }
 
@@ -105,14 +106,14 @@ public sealed class MigrationTests
     public async Task Outside_dev_mode_the_api_refuses_to_start_without_a_signing_key_of_32_bytes(string? key)
     {
         await using var db = new TestDatabase();
-        var role = ApiFactory.CreateAppRole(db);
-        await using var api = ApiFactory.OnDatabase(db, role, s =>
+        var role = ApiHost.CreateAppRole(db);
+        await using var api = ApiHost.OnDatabase(db, role, s =>
         {
             s["GovEvents:Dev:Enabled"] = "false";
             s["GovEvents:Jwt:SigningKey"] = key;
         });
 
-        var refusal = Should.Throw<Exception>(() => api.Server);
+        var refusal = await Should.ThrowAsync<Exception>(api.StartAsync);
 
         refusal.ToString().ShouldContain("SigningKey");
     }

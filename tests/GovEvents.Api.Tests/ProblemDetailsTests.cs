@@ -1,20 +1,25 @@
 using System.Net;
+using Alba;
 using GovEvents.Api.Tests.Infrastructure;
 using Shouldly;
 
 namespace GovEvents.Api.Tests;
 
-public sealed class ProblemDetailsTests(ApiFactory api) : IClassFixture<ApiFactory>
+public sealed class ProblemDetailsTests(ApiHost api) : IClassFixture<ApiHost>
 {
-    private const string ProblemJson = "application/problem+json";
+    /// <summary>POSTs <paramref name="json"/> (raw) to <paramref name="url"/>, expecting a problem with <paramref name="status"/>.</summary>
+    private Task<IScenarioResult> PostProblem(string url, string json, HttpStatusCode status, string? token = null) => api.Scenario(s =>
+    {
+        s.Post.RawJson(json).ToUrl(url);
+        if (token is not null) s.WithBearerToken(token);
+        s.ProblemShouldBe(status);
+    });
 
     [Fact]
     public async Task Malformed_json_is_a_400_problem_with_errors_not_a_500()
     {
-        var response = await api.CreateClient().PostAsync("/test/echo", Http.Json("""{ "name": "a", "count": """));
+        var response = await PostProblem("/test/echo", """{ "name": "a", "count": """, HttpStatusCode.BadRequest);
 
-        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
-        response.MediaType().ShouldBe(ProblemJson);
         var problem = await response.ReadJsonAsync();
         problem["status"]!.GetValue<int>().ShouldBe(400);
         problem["errors"]!.AsObject().Count.ShouldBeGreaterThan(0);
@@ -23,10 +28,9 @@ public sealed class ProblemDetailsTests(ApiFactory api) : IClassFixture<ApiFacto
     [Fact]
     public async Task A_value_of_the_wrong_type_is_a_400_naming_the_field()
     {
-        var response = await api.CreateClient().PostAsync("/test/echo", Http.Json(
-            """{ "name": "a", "count": "many", "day": "2026-03-05", "at": "2026-03-02T09:00:00+08:00", "status": "draft" }"""));
+        var response = await PostProblem("/test/echo",
+            """{ "name": "a", "count": "many", "day": "2026-03-05", "at": "2026-03-02T09:00:00+08:00", "status": "draft" }""", HttpStatusCode.BadRequest);
 
-        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await response.ReadJsonAsync())["errors"]!["$.count"].ShouldNotBeNull();
     }
 
@@ -35,13 +39,11 @@ public sealed class ProblemDetailsTests(ApiFactory api) : IClassFixture<ApiFacto
     {
         var before = (await api.Store.ReadAllAsync(0, 100_000)).Count;
 
-        var response = await api.CreateClient(Hosting.Auth.Roles.Applicant).PostAsync("/api/cases", Http.Json("""
+        var response = await PostProblem("/api/cases", """
             { "matterCode": "M-1", "channel": "online", "materials": ["form"],
               "applicant": { "kind": "person", "name": "张\u0000三", "idNumber": "110101199001011234", "phone": "13800000000" } }
-            """));
+            """, HttpStatusCode.BadRequest, api.RoleToken(Hosting.Auth.Roles.Applicant));
 
-        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
-        response.MediaType().ShouldBe(ProblemJson);
         (await response.ReadJsonAsync())["errors"]!["$.applicant.name"].ShouldNotBeNull();
         (await api.Store.ReadAllAsync(0, 100_000)).Count.ShouldBe(before);
     }
@@ -56,79 +58,62 @@ public sealed class ProblemDetailsTests(ApiFactory api) : IClassFixture<ApiFacto
         var response = await api.CreateClient(Hosting.Auth.Roles.Clerk).GetAsync(url);
 
         response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
-        response.MediaType().ShouldBe(ProblemJson);
+        response.MediaType().ShouldBe(Scenarios.ProblemJson);
     }
 
     [Fact]
-    public async Task A_missing_body_is_a_400_problem()
-    {
-        var response = await api.CreateClient().PostAsync("/test/echo", Http.Json(""));
-
-        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
-        response.MediaType().ShouldBe(ProblemJson);
-    }
+    public async Task A_missing_body_is_a_400_problem() =>
+        await PostProblem("/test/echo", "", HttpStatusCode.BadRequest);
 
     [Fact]
     public async Task An_invalid_dev_token_request_is_a_400_with_an_error_per_field()
     {
-        var response = await api.CreateClient().PostAsync("/api/dev/tokens", Http.Json("""{ "subject": "", "roles": ["pope"] }"""));
+        var response = await PostProblem("/api/dev/tokens", """{ "subject": "", "roles": ["pope"] }""", HttpStatusCode.BadRequest);
 
-        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         var errors = (await response.ReadJsonAsync())["errors"]!;
         errors["subject"].ShouldNotBeNull();
         errors["roles"]!.ToJsonString().ShouldContain("pope");
     }
 
     [Fact]
-    public async Task An_unknown_route_is_a_404_problem()
+    public async Task An_unknown_route_is_a_404_problem() => await api.Scenario(s =>
     {
-        var response = await api.CreateClient().GetAsync("/api/nothing-here");
-
-        response.StatusCode.ShouldBe(HttpStatusCode.NotFound);
-        response.MediaType().ShouldBe(ProblemJson);
-    }
+        s.Get.Url("/api/nothing-here");
+        s.ProblemShouldBe(HttpStatusCode.NotFound);
+    });
 
     [Fact]
     public async Task An_unhandled_exception_is_a_500_problem_that_reveals_nothing()
     {
-        var response = await api.CreateClient().GetAsync("/test/throw");
-
-        response.StatusCode.ShouldBe(HttpStatusCode.InternalServerError);
-        response.MediaType().ShouldBe(ProblemJson);
-        var body = await response.Content.ReadAsStringAsync();
-        body.ShouldNotContain("hunter2");
-        body.ShouldNotContain("InvalidOperationException");
-        body.ShouldNotContain("TestEndpoints");
+        await api.Scenario(s =>
+        {
+            s.Get.Url("/test/throw");
+            s.ProblemShouldBe(HttpStatusCode.InternalServerError);
+            s.ContentShouldNotContain("hunter2");
+            s.ContentShouldNotContain("InvalidOperationException");
+            s.ContentShouldNotContain("TestEndpoints");
+        });
     }
 
     [Fact]
     public async Task A_concurrency_conflict_is_a_409_problem()
     {
-        var response = await api.CreateClient().PostAsync("/test/conflict", Http.Json("{}"));
+        var response = await PostProblem("/test/conflict", "{}", HttpStatusCode.Conflict);
 
-        response.StatusCode.ShouldBe(HttpStatusCode.Conflict);
-        response.MediaType().ShouldBe(ProblemJson);
         (await response.ReadJsonAsync())["streamId"]!.GetValue<string>().ShouldBe("case-1");
     }
 
     [Fact]
     public async Task A_domain_refusal_is_a_422_problem_with_its_rule()
     {
-        var response = await api.CreateClient().PostAsync("/test/refuse", Http.Json("{}"));
+        var response = await PostProblem("/test/refuse", "{}", HttpStatusCode.UnprocessableEntity);
 
-        response.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity);
-        response.MediaType().ShouldBe(ProblemJson);
         var problem = await response.ReadJsonAsync();
         problem["rule"]!.GetValue<string>().ShouldBe("materials-incomplete");
         problem["detail"]!.GetValue<string>().ShouldBe("The ID card copy is missing.");
     }
 
     [Fact]
-    public async Task A_request_too_large_is_a_413_problem()
-    {
-        var response = await api.CreateClient().PostAsync("/test/too-large", Http.Json("{}"));
-
-        response.StatusCode.ShouldBe(HttpStatusCode.RequestEntityTooLarge);
-        response.MediaType().ShouldBe(ProblemJson);
-    }
+    public async Task A_request_too_large_is_a_413_problem() =>
+        await PostProblem("/test/too-large", "{}", HttpStatusCode.RequestEntityTooLarge);
 }

@@ -6,7 +6,7 @@ using Shouldly;
 
 namespace GovEvents.Api.Tests;
 
-public sealed class RequestContextTests(ApiFactory api) : IClassFixture<ApiFactory>
+public sealed class RequestContextTests(ApiHost api) : IClassFixture<ApiHost>
 {
     private async Task<StoredEvent> TakeNoteAsync(HttpClient client, HttpRequestMessage request)
     {

@@ -9,7 +9,7 @@ using Shouldly;
 
 namespace GovEvents.Api.Tests.Admin;
 
-public sealed class AuditAndProjectionAdminTests(ApiFactory api) : IClassFixture<ApiFactory>
+public sealed class AuditAndProjectionAdminTests(ApiHost api) : IClassFixture<ApiHost>
 {
     private async Task<string> CreateDepartmentAsync()
     {

@@ -7,7 +7,7 @@ using Shouldly;
 namespace GovEvents.Api.Tests.Audit;
 
 /// <summary>案卷评查: POST /api/audit/file-reviews and its grades (a hall and database of their own).</summary>
-public sealed class FileReviewTests(HallApiFactory api) : IClassFixture<HallApiFactory>
+public sealed class FileReviewTests(HallHost api) : IClassFixture<HallHost>
 {
     private readonly Hall _hall = api.Hall;
 

@@ -9,7 +9,7 @@ namespace GovEvents.Api.Tests.Cases;
 /// Bad input is a 400 problem with <c>errors</c> naming the field, never a 5xx, and it appends
 /// nothing: malformed JSON, wrong types, unknown vocabulary values, missing fields.
 /// </summary>
-public sealed class BadInputTests(HallApiFactory api) : IClassFixture<HallApiFactory>
+public sealed class BadInputTests(HallHost api) : IClassFixture<HallHost>
 {
     private readonly Hall _hall = api.Hall;
 

@@ -11,7 +11,7 @@ namespace GovEvents.Api.Tests.Cases;
 /// token, 403 for every role outside the row (inspectors and auditors never write), and the
 /// applicant's and agent's view limited to their own cases (404 otherwise).
 /// </summary>
-public sealed class CaseAccessTests(HallApiFactory api) : IClassFixture<HallApiFactory>
+public sealed class CaseAccessTests(HallHost api) : IClassFixture<HallHost>
 {
     private readonly Hall _hall = api.Hall;
 

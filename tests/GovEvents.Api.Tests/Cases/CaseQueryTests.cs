@@ -5,11 +5,11 @@ using Shouldly;
 namespace GovEvents.Api.Tests.Cases;
 
 /// <summary>The case view, its history, its state as of a time or version, and the public lookup (信息服务).</summary>
-public sealed class CaseQueryTests(HallApiFactory api) : IClassFixture<HallApiFactory>, IDisposable
+public sealed class CaseQueryTests(HallHost api) : IClassFixture<HallHost>, IDisposable
 {
     private readonly Hall _hall = api.Hall;
 
-    public void Dispose() => api.Clock.Set(ApiFactory.Start);
+    public void Dispose() => api.Clock.Set(ApiHost.Start);
 
     private static string Q(DateTimeOffset at) => Uri.EscapeDataString(at.ToString("O"));
 
@@ -28,7 +28,7 @@ public sealed class CaseQueryTests(HallApiFactory api) : IClassFixture<HallApiFa
         body.Str("caseNumber").ShouldBe(c.CaseNumber);
         body.Str("matterName").ShouldBe("测试事项 T1");
         body.Str("status").ShouldBe("accepted");
-        body["receivedAt"]!.GetValue<DateTimeOffset>().ShouldBe(ApiFactory.Start);
+        body["receivedAt"]!.GetValue<DateTimeOffset>().ShouldBe(ApiHost.Start);
         body.Str("promisedDeadline").ShouldBe("2026-03-16");
     }
 
@@ -128,7 +128,7 @@ public sealed class CaseQueryTests(HallApiFactory api) : IClassFixture<HallApiFa
         history.Select(e => e!["version"]!.GetValue<int>()).ShouldBe([1, 2, 3, 4]);
         history.Select(e => e!["metadata"]!.Str("actorId")).ShouldBe(["applicant-history", "clerk-1", "market-a1", "market-a1"]);
         history[1]!["metadata"]!.Str("role").ShouldBe("clerk");
-        history.Select(e => e!["timestamp"]!.GetValue<DateTimeOffset>()).ShouldAllBe(t => t == ApiFactory.Start);
+        history.Select(e => e!["timestamp"]!.GetValue<DateTimeOffset>()).ShouldAllBe(t => t == ApiHost.Start);
     }
 
     [Fact]

@@ -6,11 +6,11 @@ using Shouldly;
 namespace GovEvents.Api.Tests.Cases;
 
 /// <summary>Submission, supplements, acceptance (容缺 included), non-acceptance, withdrawal, transfer.</summary>
-public sealed class IntakeTests(HallApiFactory api) : IClassFixture<HallApiFactory>, IDisposable
+public sealed class IntakeTests(HallHost api) : IClassFixture<HallHost>, IDisposable
 {
     private readonly Hall _hall = api.Hall;
 
-    public void Dispose() => api.Clock.Set(ApiFactory.Start);
+    public void Dispose() => api.Clock.Set(ApiHost.Start);
 
     [Fact]
     public async Task Submitting_an_application_is_a_201_with_its_number_query_code_and_location()
@@ -33,7 +33,7 @@ public sealed class IntakeTests(HallApiFactory api) : IClassFixture<HallApiFacto
         view.Str("channel").ShouldBe("window");
         view.Str("windowCode").ShouldBe("ZH-01");
         view["applicant"]!.Str("kind").ShouldBe("person");
-        view["receivedAt"]!.GetValue<DateTimeOffset>().ShouldBe(ApiFactory.Start);
+        view["receivedAt"]!.GetValue<DateTimeOffset>().ShouldBe(ApiHost.Start);
         view["promisedDeadline"].ShouldBeNull();
     }
 
@@ -77,7 +77,7 @@ public sealed class IntakeTests(HallApiFactory api) : IClassFixture<HallApiFacto
         view.Str("status").ShouldBe("accepted");
         view.Str("promisedDeadline").ShouldBe("2026-03-16");
         view.Str("statutoryDeadline").ShouldBe("2026-03-30");
-        view["acceptedAt"]!.GetValue<DateTimeOffset>().ShouldBe(ApiFactory.Start);
+        view["acceptedAt"]!.GetValue<DateTimeOffset>().ShouldBe(ApiHost.Start);
         view["deemedAccepted"]!.GetValue<bool>().ShouldBeFalse();
         view.Str("light").ShouldBe("green");
     }

@@ -5,11 +5,11 @@ using Shouldly;
 namespace GovEvents.Api.Tests.Cases;
 
 /// <summary>After the decision: instant approval (秒批), notification-commitment (告知承诺) and its post-check, licence and delivery.</summary>
-public sealed class LicensingTests(HallApiFactory api) : IClassFixture<HallApiFactory>, IDisposable
+public sealed class LicensingTests(HallHost api) : IClassFixture<HallHost>, IDisposable
 {
     private readonly Hall _hall = api.Hall;
 
-    public void Dispose() => api.Clock.Set(ApiFactory.Start);
+    public void Dispose() => api.Clock.Set(ApiHost.Start);
 
     [Fact]
     public async Task Instant_approval_accepts_approves_and_licenses_in_the_submit_request()
@@ -25,8 +25,8 @@ public sealed class LicensingTests(HallApiFactory api) : IClassFixture<HallApiFa
         var view = await _hall.ViewAsync(id, applicant);
         view.Str("status").ShouldBe("licensed");
         view.Str("outcome").ShouldBe("approved");
-        view["acceptedAt"]!.GetValue<DateTimeOffset>().ShouldBe(ApiFactory.Start);
-        view["decidedAt"]!.GetValue<DateTimeOffset>().ShouldBe(ApiFactory.Start);
+        view["acceptedAt"]!.GetValue<DateTimeOffset>().ShouldBe(ApiHost.Start);
+        view["decidedAt"]!.GetValue<DateTimeOffset>().ShouldBe(ApiHost.Start);
         view["licence"]!.Str("licenceNumber").ShouldBe($"{body.Str("caseNumber")}-L");
         view["version"]!.GetValue<int>().ShouldBe(4);
 
@@ -136,7 +136,7 @@ public sealed class LicensingTests(HallApiFactory api) : IClassFixture<HallApiFa
         var delivered = await _hall.ViewAsync(c.Id);
         delivered.Str("status").ShouldBe("delivered");
         delivered["licence"]!.Str("deliveryMethod").ShouldBe("electronic");
-        delivered["closedAt"]!.GetValue<DateTimeOffset>().ShouldBe(ApiFactory.Start);
+        delivered["closedAt"]!.GetValue<DateTimeOffset>().ShouldBe(ApiHost.Start);
         delivered["light"].ShouldBeNull();
         await (await _hall.CommandAsync(_hall.Clerk, c.Id, "delivery", new { method = "mail" })).ShouldBeRefusedAsync("invalid-state");
     }

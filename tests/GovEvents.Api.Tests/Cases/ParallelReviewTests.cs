@@ -6,11 +6,11 @@ using Shouldly;
 namespace GovEvents.Api.Tests.Cases;
 
 /// <summary>并联审批: participants' opinions, joint meetings, deemed consent by timeout or absence, the lead's decision.</summary>
-public sealed class ParallelReviewTests(HallApiFactory api) : IClassFixture<HallApiFactory>, IDisposable
+public sealed class ParallelReviewTests(HallHost api) : IClassFixture<HallHost>, IDisposable
 {
     private readonly Hall _hall = api.Hall;
 
-    public void Dispose() => api.Clock.Set(ApiFactory.Start);
+    public void Dispose() => api.Clock.Set(ApiHost.Start);
 
     private static JsonNode Participant(JsonNode view, string department) =>
         view["parallelReview"]!["participants"]!.AsArray().Single(p => p.Str("departmentCode") == department)!;

@@ -8,11 +8,11 @@ using Shouldly;
 namespace GovEvents.Api.Tests.Cases;
 
 /// <summary>签批: tiers in order, authority at the moment of signing, one person one tier, the decision, concurrency.</summary>
-public sealed class SigningTests(HallApiFactory api) : IClassFixture<HallApiFactory>, IDisposable
+public sealed class SigningTests(HallHost api) : IClassFixture<HallHost>, IDisposable
 {
     private readonly Hall _hall = api.Hall;
 
-    public void Dispose() => api.Clock.Set(ApiFactory.Start);
+    public void Dispose() => api.Clock.Set(ApiHost.Start);
 
     private async Task<JsonArray> HistoryAsync(string caseId) =>
         (await (await _hall.Clerk.GetAsync($"/api/cases/{caseId}/history")).ReadJsonAsync()).AsArray();
@@ -33,7 +33,7 @@ public sealed class SigningTests(HallApiFactory api) : IClassFixture<HallApiFact
         var view = await _hall.ViewAsync(c.Id);
         view.Str("status").ShouldBe("approved");
         view.Str("outcome").ShouldBe("approved");
-        view["decidedAt"]!.GetValue<DateTimeOffset>().ShouldBe(ApiFactory.Start);
+        view["decidedAt"]!.GetValue<DateTimeOffset>().ShouldBe(ApiHost.Start);
         var signatures = view["signatures"]!.AsArray();
         signatures.Select(s => s.Str("tier")).ShouldBe(["handler", "reviewer", "approver"]);
         signatures.Select(s => s.Str("signerId")).ShouldBe(["market-h1", "market-r1", "market-a1"]);

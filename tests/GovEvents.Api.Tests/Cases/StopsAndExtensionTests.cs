@@ -5,11 +5,11 @@ using Shouldly;
 namespace GovEvents.Api.Tests.Cases;
 
 /// <summary>Clock stops (特别程序, ALL art. 45 and the matter's own) with resumption, and the one extension (ALL art. 42).</summary>
-public sealed class StopsAndExtensionTests(HallApiFactory api) : IClassFixture<HallApiFactory>, IDisposable
+public sealed class StopsAndExtensionTests(HallHost api) : IClassFixture<HallHost>, IDisposable
 {
     private readonly Hall _hall = api.Hall;
 
-    public void Dispose() => api.Clock.Set(ApiFactory.Start);
+    public void Dispose() => api.Clock.Set(ApiHost.Start);
 
     private static object Stop(string reason, int expectedDays = 5, string? approvedBy = "分管副局长") =>
         new { reason, expectedDays, approvedBy, note = "书面告知申请人" };

@@ -8,11 +8,11 @@ namespace GovEvents.Api.Tests.Cases;
 /// What time does on its own (POST /api/dev/sweep at the dev clock): deemed acceptance (ALL art. 32),
 /// overdue 容缺 materials and post-checks — each recorded once, by the system.
 /// </summary>
-public sealed class TimeDrivenTests(HallApiFactory api) : IClassFixture<HallApiFactory>, IDisposable
+public sealed class TimeDrivenTests(HallHost api) : IClassFixture<HallHost>, IDisposable
 {
     private readonly Hall _hall = api.Hall;
 
-    public void Dispose() => api.Clock.Set(ApiFactory.Start);
+    public void Dispose() => api.Clock.Set(ApiHost.Start);
 
     private async Task<string[]> EventTypesAsync(string caseId) =>
         [.. (await (await _hall.Clerk.GetAsync($"/api/cases/{caseId}/history")).ReadJsonAsync()).AsArray().Select(e => e.Str("type"))];

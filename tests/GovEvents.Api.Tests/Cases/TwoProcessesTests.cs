@@ -10,14 +10,14 @@ namespace GovEvents.Api.Tests.Cases;
 public sealed class TwoProcessesTests : IAsyncLifetime
 {
     private readonly TestDatabase _database = new();
-    private ApiFactory _a = null!;
-    private ApiFactory _b = null!;
+    private ApiHost _a = null!;
+    private ApiHost _b = null!;
 
     public async Task InitializeAsync()
     {
-        var role = ApiFactory.CreateAppRole(_database);
-        _a = ApiFactory.OnDatabase(_database, role, s => s["GovEvents:Wolverine:Solo"] = "false");
-        _b = ApiFactory.OnDatabase(_database, role, s => s["GovEvents:Wolverine:Solo"] = "false");
+        var role = ApiHost.CreateAppRole(_database);
+        _a = ApiHost.OnDatabase(_database, role, s => s["GovEvents:Wolverine:Solo"] = "false");
+        _b = ApiHost.OnDatabase(_database, role, s => s["GovEvents:Wolverine:Solo"] = "false");
         await _a.InitializeAsync();
         await _b.InitializeAsync();
     }
@@ -32,7 +32,8 @@ public sealed class TwoProcessesTests : IAsyncLifetime
     [Fact]
     public async Task Deemed_acceptance_is_recorded_once_when_both_processes_sweep_at_once()
     {
-        var hall = await HallSeed.SeedAsync(_a);
+        var hall = _a.Hall;
+        await HallSeed.SeedAsync(hall);
         await hall.SetClockAsync(Hall.At(2, 12, 10));
         var cases = new List<CaseRef>();
         for (var i = 0; i < 5; i++) cases.Add(await hall.SubmitAsync("T1"));

@@ -9,11 +9,11 @@ namespace GovEvents.Api.Tests.Cases;
 /// GET /api/cases, the work queue (an async projection): every filter of the contract and paging.
 /// Each test receives its cases on days of its own and filters by them, so the tests stay apart.
 /// </summary>
-public sealed class WorkQueueTests(HallApiFactory api) : IClassFixture<HallApiFactory>, IDisposable
+public sealed class WorkQueueTests(HallHost api) : IClassFixture<HallHost>, IDisposable
 {
     private readonly Hall _hall = api.Hall;
 
-    public void Dispose() => api.Clock.Set(ApiFactory.Start);
+    public void Dispose() => api.Clock.Set(ApiHost.Start);
 
     private async Task<string[]> QueueAsync(string query, HttpClient? by = null)
     {

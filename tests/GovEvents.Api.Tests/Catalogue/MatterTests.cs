@@ -6,7 +6,7 @@ using Shouldly;
 namespace GovEvents.Api.Tests.Catalogue;
 
 /// <summary>The catalogue of matters (事项清单): published, revised and revoked by the manager, read by anyone.</summary>
-public sealed class MatterTests(HallApiFactory api) : IClassFixture<HallApiFactory>
+public sealed class MatterTests(HallHost api) : IClassFixture<HallHost>
 {
     private readonly Hall _hall = api.Hall;
 

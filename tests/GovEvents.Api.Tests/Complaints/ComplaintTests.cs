@@ -6,20 +6,20 @@ using Shouldly;
 
 namespace GovEvents.Api.Tests.Complaints;
 
-// Some tests move the dev clock: each starts from ApiFactory.Start (xunit runs a class's tests one after another).
-public sealed class ComplaintTests : IClassFixture<ApiFactory>
+// Some tests move the dev clock: each starts from ApiHost.Start (xunit runs a class's tests one after another).
+public sealed class ComplaintTests : IClassFixture<HallHost>
 {
-    private readonly ApiFactory _api;
-    private readonly TestHall _hall;
+    private readonly HallHost _api;
+    private readonly Hall _hall;
 
-    public ComplaintTests(ApiFactory api)
+    public ComplaintTests(HallHost api)
     {
         _api = api;
-        _hall = new TestHall(api);
-        api.Clock.Set(ApiFactory.Start);
+        _hall = api.Hall;
+        api.Clock.Set(ApiHost.Start);
     }
 
-    private static object Complaint(string kind = "window", string target = TestHall.Window, bool realName = true, string? name = "李四") => new
+    private static object Complaint(string kind = "window", string target = Hall.Window, bool realName = true, string? name = "李四") => new
     {
         channel = "hotline", target = new { kind, id = target }, category = "conduct", content = "窗口人员态度生硬",
         complainant = new { name, phone = "13900000000", realName },
@@ -27,7 +27,6 @@ public sealed class ComplaintTests : IClassFixture<ApiFactory>
 
     private async Task<string> FileAsync(HttpClient? by = null, object? body = null)
     {
-        await _hall.OrganiseAsync();
         var response = await (by ?? _hall.Applicant("complainant-1")).PostAsJsonAsync("/api/complaints", body ?? Complaint());
         await response.ShouldBeAsync(HttpStatusCode.Created);
         var id = (await response.ReadJsonAsync())["id"]!.GetValue<string>();
@@ -48,7 +47,7 @@ public sealed class ComplaintTests : IClassFixture<ApiFactory>
     {
         var id = await FileAsync(by);
         await StepAsync(id, "acceptance");
-        await StepAsync(id, "assignment", new { departmentCode = TestHall.Department, dueDays = 10 });
+        await StepAsync(id, "assignment", new { departmentCode = Hall.Department, dueDays = 10 });
         await StepAsync(id, "findings", new { result, findings = "经查属实" });
         return id;
     }
@@ -78,7 +77,7 @@ public sealed class ComplaintTests : IClassFixture<ApiFactory>
         filed["departmentCode"]!.GetValue<string>().ShouldBe("HALL");
 
         (await StepAsync(id, "acceptance")).ShouldBe("accepted");
-        (await StepAsync(id, "assignment", new { departmentCode = TestHall.Department, dueDays = 10 }, _hall.Leader)).ShouldBe("assigned");
+        (await StepAsync(id, "assignment", new { departmentCode = Hall.Department, dueDays = 10 }, _hall.MarketLeader)).ShouldBe("assigned");
         (await DetailAsync(id))["dueDate"]!.GetValue<string>().ShouldBe("2026-03-16");
         (await StepAsync(id, "findings", new { result = "partly", findings = "部分属实" })).ShouldBe("investigated");
         (await StepAsync(id, "rectification", new { actions = "批评教育，规范用语" })).ShouldBe("rectified");
@@ -87,7 +86,7 @@ public sealed class ComplaintTests : IClassFixture<ApiFactory>
 
         var closed = await DetailAsync(id);
         (closed["departmentCode"]!.GetValue<string>(), closed["satisfaction"]!.GetValue<int>(), closed["findings"]!["result"]!.GetValue<string>())
-            .ShouldBe((TestHall.Department, 4, "partly"));
+            .ShouldBe((Hall.Department, 4, "partly"));
         closed["open"]!.GetValue<bool>().ShouldBeFalse();
         closed["dueDate"].ShouldBeNull();
     }
@@ -96,11 +95,11 @@ public sealed class ComplaintTests : IClassFixture<ApiFactory>
     public async Task A_step_out_of_order_is_refused_and_appends_nothing()
     {
         var id = await FileAsync();
-        var before = await _hall.VersionAsync(Stream(id));
-        await (await _hall.Manager.PostAsJsonAsync($"/api/complaints/{id}/assignment", new { departmentCode = TestHall.Department, dueDays = 5 }))
+        var before = await _hall.StreamVersionAsync(Stream(id));
+        await (await _hall.Manager.PostAsJsonAsync($"/api/complaints/{id}/assignment", new { departmentCode = Hall.Department, dueDays = 5 }))
             .ShouldBeRefusedAsync("invalid-state");
         await (await _hall.Manager.PostAsJsonAsync($"/api/complaints/{id}/closure", new { satisfaction = 5 })).ShouldBeRefusedAsync("invalid-state");
-        (await _hall.VersionAsync(Stream(id))).ShouldBe(before);
+        (await _hall.StreamVersionAsync(Stream(id))).ShouldBe(before);
         await StepAsync(id, "acceptance");
         await (await _hall.Manager.PostAsJsonAsync($"/api/complaints/{id}/acceptance", new { })).ShouldBeRefusedAsync("invalid-state");
     }
@@ -110,10 +109,10 @@ public sealed class ComplaintTests : IClassFixture<ApiFactory>
     {
         var id = await FileAsync();
         await StepAsync(id, "acceptance");
-        await StepAsync(id, "assignment", new { departmentCode = TestHall.Department, dueDays = 5 });
-        var before = await _hall.VersionAsync(Stream(id));
+        await StepAsync(id, "assignment", new { departmentCode = Hall.Department, dueDays = 5 });
+        var before = await _hall.StreamVersionAsync(Stream(id));
         await (await _hall.Manager.PostAsJsonAsync($"/api/complaints/{id}/reply", new { content = "答复" })).ShouldBeRefusedAsync("invalid-state");
-        (await _hall.VersionAsync(Stream(id))).ShouldBe(before);
+        (await _hall.StreamVersionAsync(Stream(id))).ShouldBe(before);
         await StepAsync(id, "findings", new { result = "substantiated", findings = "属实" });
         await (await _hall.Manager.PostAsJsonAsync($"/api/complaints/{id}/reply", new { content = "答复" })).ShouldBeRefusedAsync("invalid-state");
     }
@@ -141,13 +140,13 @@ public sealed class ComplaintTests : IClassFixture<ApiFactory>
         await (await _hall.Cashier.PostAsJsonAsync("/api/complaints", Complaint())).ShouldBeAsync(HttpStatusCode.Forbidden);
         await (await _hall.Inspector.PostAsJsonAsync("/api/complaints", Complaint())).ShouldBeAsync(HttpStatusCode.Forbidden);
         var id = await FileAsync();
-        var before = await _hall.VersionAsync(Stream(id));
+        var before = await _hall.StreamVersionAsync(Stream(id));
         await (await _hall.Clerk.PostAsJsonAsync($"/api/complaints/{id}/acceptance", new { })).ShouldBeAsync(HttpStatusCode.Forbidden);
         await (await _hall.Inspector.PostAsJsonAsync($"/api/complaints/{id}/acceptance", new { })).ShouldBeAsync(HttpStatusCode.Forbidden);
         await (await _hall.Applicant("complainant-1").PostAsJsonAsync($"/api/complaints/{id}/closure", new { satisfaction = 5 })).ShouldBeAsync(HttpStatusCode.Forbidden);
-        await (await _hall.Handler.PostAsJsonAsync($"/api/complaints/{id}/acceptance", new { })).ShouldBeAsync(HttpStatusCode.Forbidden);
+        await (await _hall.Handler().PostAsJsonAsync($"/api/complaints/{id}/acceptance", new { })).ShouldBeAsync(HttpStatusCode.Forbidden);
         await (await _hall.Cashier.GetAsync($"/api/complaints/{id}")).ShouldBeAsync(HttpStatusCode.Forbidden);
-        (await _hall.VersionAsync(Stream(id))).ShouldBe(before);
+        (await _hall.StreamVersionAsync(Stream(id))).ShouldBe(before);
         await (await _hall.Manager.PostAsJsonAsync("/api/complaints/nope/acceptance", new { })).ShouldBeAsync(HttpStatusCode.NotFound);
         await (await _hall.Manager.GetAsync("/api/complaints/nope")).ShouldBeAsync(HttpStatusCode.NotFound);
     }
@@ -161,7 +160,7 @@ public sealed class ComplaintTests : IClassFixture<ApiFactory>
         await (await _hall.Applicant("someone-else").GetAsync($"/api/complaints/{id}")).ShouldBeAsync(HttpStatusCode.NotFound);
         await (await _hall.Clerk.GetAsync($"/api/complaints/{id}")).ShouldBeAsync(HttpStatusCode.NotFound);
         await DetailAsync(id, _hall.Inspector);
-        await DetailAsync(id, _hall.Leader);
+        await DetailAsync(id, _hall.MarketLeader);
 
         (await ListAsync("", filer)).Select(c => c!["id"]!.GetValue<string>()).ShouldBe([id]);
         (await ListAsync("", _hall.Applicant("someone-else"))).ShouldBeEmpty();
@@ -175,9 +174,9 @@ public sealed class ComplaintTests : IClassFixture<ApiFactory>
         var declined = await FileAsync();
         await StepAsync(declined, "declination", new { reason = "重复投诉" });
 
-        var market = await ListAsync($"departmentCode={TestHall.Department}");
+        var market = await ListAsync($"departmentCode={Hall.Department}");
         market.Select(c => c!["id"]!.GetValue<string>()).ShouldContain(onStaff);
-        market.ShouldAllBe(c => c!["departmentCode"]!.GetValue<string>() == TestHall.Department);
+        market.ShouldAllBe(c => c!["departmentCode"]!.GetValue<string>() == Hall.Department);
         var declinedOnes = await ListAsync("status=declined");
         declinedOnes.Select(c => c!["id"]!.GetValue<string>()).ShouldContain(declined);
         declinedOnes.ShouldAllBe(c => c!["status"]!.GetValue<string>() == "declined");
@@ -224,9 +223,9 @@ public sealed class ComplaintTests : IClassFixture<ApiFactory>
     {
         await _hall.MatterAsync("M-COMPLAIN");
         var owner = _hall.Applicant("case-owner");
-        var caseId = await _hall.SubmitAsync("M-COMPLAIN", owner);
+        var caseId = await _hall.SubmitOnlineAsync("M-COMPLAIN", owner);
         var id = await FileAsync(owner, Complaint("case", caseId));
-        (await DetailAsync(id))["departmentCode"]!.GetValue<string>().ShouldBe(TestHall.Department);
+        (await DetailAsync(id))["departmentCode"]!.GetValue<string>().ShouldBe(Hall.Department);
         await (await _hall.Applicant("stranger").PostAsJsonAsync("/api/complaints", Complaint("case", caseId))).ShouldBeInvalidAsync("target.id");
         await FileAsync(_hall.Clerk, Complaint("case", caseId));
     }
@@ -234,7 +233,6 @@ public sealed class ComplaintTests : IClassFixture<ApiFactory>
     [Fact]
     public async Task Bad_complaint_input_is_a_400_never_a_5xx()
     {
-        await _hall.OrganiseAsync();
         var applicant = _hall.Applicant("complainant-3");
         await (await applicant.PostAsJsonAsync("/api/complaints", Complaint(target: "NO-WINDOW"))).ShouldBeInvalidAsync("target.id");
         await (await applicant.PostAsJsonAsync("/api/complaints", Complaint(name: null))).ShouldBeInvalidAsync("complainant.name");
@@ -245,7 +243,7 @@ public sealed class ComplaintTests : IClassFixture<ApiFactory>
 
         var id = await FileAsync();
         await StepAsync(id, "acceptance");
-        await (await _hall.Manager.PostAsJsonAsync($"/api/complaints/{id}/assignment", new { departmentCode = TestHall.Department, dueDays = 0 })).ShouldBeInvalidAsync("dueDays");
+        await (await _hall.Manager.PostAsJsonAsync($"/api/complaints/{id}/assignment", new { departmentCode = Hall.Department, dueDays = 0 })).ShouldBeInvalidAsync("dueDays");
         await (await _hall.Manager.PostAsJsonAsync($"/api/complaints/{id}/assignment", new { departmentCode = "NOWHERE", dueDays = 5 })).ShouldBeInvalidAsync("departmentCode");
         await (await _hall.Manager.PostAsJsonAsync($"/api/complaints/{id}/closure", new { satisfaction = 7 })).ShouldBeInvalidAsync("satisfaction");
         await (await _hall.Manager.PostAsync($"/api/complaints/{id}/findings", Http.Json("""{ "result": "maybe", "findings": "x" }"""))).ShouldBeInvalidAsync();
@@ -256,7 +254,7 @@ public sealed class ComplaintTests : IClassFixture<ApiFactory>
     public async Task Accountability_is_recorded_against_the_staff_member_and_linked_to_the_complaint()
     {
         var id = await InvestigatedAsync();
-        var response = await _hall.Leader.PostAsJsonAsync("/api/staff/clerk-1/accountability",
+        var response = await _hall.MarketLeader.PostAsJsonAsync("/api/staff/clerk-1/accountability",
             new { measure = "education", complaintId = id, reason = "服务态度生硬，经查属实" });
         await response.ShouldBeAsync(HttpStatusCode.Created);
         var measureId = (await response.ReadJsonAsync())["id"]!.GetValue<string>();
@@ -274,10 +272,10 @@ public sealed class ComplaintTests : IClassFixture<ApiFactory>
     public async Task Accountability_needs_substantiated_findings_a_known_staff_member_and_an_overseer()
     {
         var open = await FileAsync();
-        var staffBefore = await _hall.VersionAsync("staff-market-h1");
+        var staffBefore = await _hall.StreamVersionAsync("staff-market-h1");
         await (await _hall.Manager.PostAsJsonAsync("/api/staff/market-h1/accountability", new { measure = "notice", complaintId = open, reason = "通报" }))
             .ShouldBeRefusedAsync("invalid-state");
-        (await _hall.VersionAsync("staff-market-h1")).ShouldBe(staffBefore);
+        (await _hall.StreamVersionAsync("staff-market-h1")).ShouldBe(staffBefore);
         await (await _hall.Manager.PostAsJsonAsync("/api/staff/market-h1/accountability", new { measure = "notice", reason = "" })).ShouldBeRefusedAsync("reason-required");
         await (await _hall.Manager.PostAsJsonAsync("/api/staff/nobody/accountability", new { measure = "notice", reason = "x" })).ShouldBeAsync(HttpStatusCode.NotFound);
         await (await _hall.Manager.PostAsJsonAsync("/api/staff/market-h1/accountability", new { measure = "notice", complaintId = "nope", reason = "x" }))
@@ -285,6 +283,6 @@ public sealed class ComplaintTests : IClassFixture<ApiFactory>
         await (await _hall.Manager.PostAsync("/api/staff/market-h1/accountability", Http.Json("""{ "measure": "firing", "reason": "x" }"""))).ShouldBeInvalidAsync();
         await (await _hall.Inspector.PostAsJsonAsync("/api/staff/market-h1/accountability", new { measure = "notice", reason = "x" })).ShouldBeAsync(HttpStatusCode.Forbidden);
         await (await _hall.Clerk.GetAsync("/api/staff/market-h1/accountability")).ShouldBeAsync(HttpStatusCode.Forbidden);
-        (await _hall.VersionAsync("staff-market-h1")).ShouldBe(staffBefore);
+        (await _hall.StreamVersionAsync("staff-market-h1")).ShouldBe(staffBefore);
     }
 }

@@ -6,9 +6,9 @@ using Shouldly;
 
 namespace GovEvents.Api.Tests.Fees;
 
-public sealed class CaseFeeTests(ApiFactory api) : IClassFixture<ApiFactory>
+public sealed class CaseFeeTests(HallHost api) : IClassFixture<HallHost>
 {
-    private readonly TestHall _hall = new(api);
+    private readonly Hall _hall = api.Hall;
 
     private async Task<string> AcceptedCaseAsync(HttpClient? applicant = null)
     {
@@ -16,7 +16,7 @@ public sealed class CaseFeeTests(ApiFactory api) : IClassFixture<ApiFactory>
         await _hall.FeeItemAsync("FEE-RNG", minAmount: 100m, maxAmount: 300m);
         await _hall.FeeItemAsync("FEE-OLD", 20m, reviewedYear: 2025);
         await _hall.MatterAsync("M-FEE", ["FEE-STD", "FEE-RNG"]);
-        return await _hall.AcceptedCaseAsync("M-FEE", applicant);
+        return await _hall.AcceptedOnlineCaseAsync("M-FEE", applicant);
     }
 
     private static object Lines(params (string Code, decimal Amount)[] lines) =>
@@ -31,13 +31,13 @@ public sealed class CaseFeeTests(ApiFactory api) : IClassFixture<ApiFactory>
 
     private static object Payment(decimal amount, string channel, string receipt) => new { amount, channel, receiptNumber = receipt };
 
-    private async Task<JsonNode> FeesAsync(string id) => (await _hall.CaseAsync(id))["fees"]!;
+    private async Task<JsonNode> FeesAsync(string id) => (await _hall.ViewAsync(id, _hall.Manager))["fees"]!;
 
     [Fact]
     public async Task One_payment_notice_lists_every_assessed_item_and_the_case_view_shows_the_fees()
     {
         var id = await AcceptedCaseAsync();
-        var response = await _hall.Handler.PostAsJsonAsync($"/api/cases/{id}/fees", Lines(("FEE-STD", 50m), ("FEE-RNG", 100m)));
+        var response = await _hall.Handler().PostAsJsonAsync($"/api/cases/{id}/fees", Lines(("FEE-STD", 50m), ("FEE-RNG", 100m)));
         await response.ShouldBeAsync(HttpStatusCode.OK);
         var body = await response.ReadJsonAsync();
         (body["assessed"]!.GetValue<decimal>(), body["balance"]!.GetValue<decimal>()).ShouldBe((150m, 150m));
@@ -53,9 +53,9 @@ public sealed class CaseFeeTests(ApiFactory api) : IClassFixture<ApiFactory>
     public async Task Assessing_an_unpublished_item_is_refused_and_appends_nothing()
     {
         var id = await AcceptedCaseAsync();
-        var before = await _hall.VersionAsync(id);
+        var before = await _hall.StreamVersionAsync(id);
         await (await _hall.Cashier.PostAsJsonAsync($"/api/cases/{id}/fees", Lines(("FEE-STD", 50m), ("FEE-NONE", 10m)))).ShouldBeRefusedAsync("fee-not-published");
-        (await _hall.VersionAsync(id)).ShouldBe(before);
+        (await _hall.StreamVersionAsync(id)).ShouldBe(before);
     }
 
     [Fact]
@@ -98,10 +98,10 @@ public sealed class CaseFeeTests(ApiFactory api) : IClassFixture<ApiFactory>
     {
         var id = await AssessedCaseAsync();
         await (await _hall.Cashier.PostAsJsonAsync($"/api/cases/{id}/fees/payments", Payment(10m, "window", "R-DUP"))).ShouldBeAsync(HttpStatusCode.OK);
-        var version = await _hall.VersionAsync(id);
+        var version = await _hall.StreamVersionAsync(id);
         await (await _hall.Cashier.PostAsJsonAsync($"/api/cases/{id}/fees/payments", Payment(10m, "window", "R-DUP"))).ShouldBeAsync(HttpStatusCode.OK);
         await (await _hall.Cashier.PostAsJsonAsync($"/api/cases/{id}/fees/payments", Payment(20m, "window", "R-DUP"))).ShouldBeRefusedAsync("receipt-duplicate");
-        (await _hall.VersionAsync(id)).ShouldBe(version);
+        (await _hall.StreamVersionAsync(id)).ShouldBe(version);
     }
 
     [Fact]
@@ -109,12 +109,12 @@ public sealed class CaseFeeTests(ApiFactory api) : IClassFixture<ApiFactory>
     {
         var applicant = _hall.Applicant("payer-2");
         var id = await AssessedCaseAsync(applicant);
-        var before = await _hall.VersionAsync(id);
+        var before = await _hall.StreamVersionAsync(id);
         await (await _hall.Cashier.PostAsJsonAsync($"/api/cases/{id}/fees/payments", Payment(10m, "online", "R-1"))).ShouldBeAsync(HttpStatusCode.Forbidden);
         await (await applicant.PostAsJsonAsync($"/api/cases/{id}/fees/payments", Payment(10m, "window", "R-2"))).ShouldBeAsync(HttpStatusCode.Forbidden);
         await (await _hall.Clerk.PostAsJsonAsync($"/api/cases/{id}/fees/payments", Payment(10m, "window", "R-3"))).ShouldBeAsync(HttpStatusCode.Forbidden);
-        await (await _hall.Handler.PostAsJsonAsync($"/api/cases/{id}/fees/payments", Payment(10m, "window", "R-4"))).ShouldBeAsync(HttpStatusCode.Forbidden);
-        (await _hall.VersionAsync(id)).ShouldBe(before);
+        await (await _hall.Handler().PostAsJsonAsync($"/api/cases/{id}/fees/payments", Payment(10m, "window", "R-4"))).ShouldBeAsync(HttpStatusCode.Forbidden);
+        (await _hall.StreamVersionAsync(id)).ShouldBe(before);
     }
 
     [Fact]
@@ -130,7 +130,7 @@ public sealed class CaseFeeTests(ApiFactory api) : IClassFixture<ApiFactory>
         await (await _hall.Clerk.PostAsJsonAsync($"/api/cases/{id}/fees", Lines(("FEE-STD", 50m)))).ShouldBeAsync(HttpStatusCode.Forbidden);
         await (await _hall.Inspector.PostAsJsonAsync($"/api/cases/{id}/fees/waivers",
             new { feeItemCode = "FEE-STD", amount = 10m, approvalReference = "批1", reason = "困难" })).ShouldBeAsync(HttpStatusCode.Forbidden);
-        await (await _hall.Handler.PostAsJsonAsync($"/api/cases/{id}/fees/refunds", Payment(10m, "window", "T-1"))).ShouldBeAsync(HttpStatusCode.Forbidden);
+        await (await _hall.Handler().PostAsJsonAsync($"/api/cases/{id}/fees/refunds", Payment(10m, "window", "T-1"))).ShouldBeAsync(HttpStatusCode.Forbidden);
         await (await api.CreateClient().PostAsJsonAsync($"/api/cases/{id}/fees", Lines(("FEE-STD", 50m)))).ShouldBeAsync(HttpStatusCode.Unauthorized);
     }
 
@@ -138,12 +138,12 @@ public sealed class CaseFeeTests(ApiFactory api) : IClassFixture<ApiFactory>
     public async Task A_waiver_without_an_approval_reference_is_refused_and_with_one_reduces_the_balance()
     {
         var id = await AssessedCaseAsync();
-        var before = await _hall.VersionAsync(id);
+        var before = await _hall.StreamVersionAsync(id);
         await (await _hall.Cashier.PostAsJsonAsync($"/api/cases/{id}/fees/waivers", new { feeItemCode = "FEE-STD", amount = 50m, reason = "困难群众" }))
             .ShouldBeRefusedAsync("waiver-needs-approval");
-        (await _hall.VersionAsync(id)).ShouldBe(before);
+        (await _hall.StreamVersionAsync(id)).ShouldBe(before);
 
-        var waived = await _hall.Handler.PostAsJsonAsync($"/api/cases/{id}/fees/waivers",
+        var waived = await _hall.Handler().PostAsJsonAsync($"/api/cases/{id}/fees/waivers",
             new { feeItemCode = "FEE-STD", amount = 50m, approvalReference = "减免审批〔2026〕3号", reason = "困难群众" });
         await waived.ShouldBeAsync(HttpStatusCode.OK);
         var fees = await FeesAsync(id);
@@ -157,12 +157,12 @@ public sealed class CaseFeeTests(ApiFactory api) : IClassFixture<ApiFactory>
     public async Task Approval_with_a_balance_open_is_refused_until_the_fees_are_paid()
     {
         var id = await AssessedCaseAsync();
-        var before = await _hall.VersionAsync(id);
-        await (await _hall.SignAsync(id)).ShouldBeRefusedAsync("balance-open");
-        (await _hall.VersionAsync(id)).ShouldBe(before);
+        var before = await _hall.StreamVersionAsync(id);
+        await (await _hall.LeaderSignsAsync(id)).ShouldBeRefusedAsync("balance-open");
+        (await _hall.StreamVersionAsync(id)).ShouldBe(before);
 
         await (await _hall.Cashier.PostAsJsonAsync($"/api/cases/{id}/fees/payments", Payment(150m, "window", "R-ALL"))).ShouldBeAsync(HttpStatusCode.OK);
-        var signed = await _hall.SignAsync(id);
+        var signed = await _hall.LeaderSignsAsync(id);
         await signed.ShouldBeAsync(HttpStatusCode.OK);
         (await signed.ReadJsonAsync())["status"]!.GetValue<string>().ShouldBe("approved");
     }
@@ -190,7 +190,7 @@ public sealed class CaseFeeTests(ApiFactory api) : IClassFixture<ApiFactory>
     {
         var id = await AssessedCaseAsync();
         await (await _hall.Cashier.PostAsJsonAsync($"/api/cases/{id}/fees/payments", Payment(100m, "window", "R-D1"))).ShouldBeAsync(HttpStatusCode.OK);
-        await (await _hall.SignAsync(id, "deny")).ShouldBeAsync(HttpStatusCode.OK);
+        await (await _hall.LeaderSignsAsync(id, "deny")).ShouldBeAsync(HttpStatusCode.OK);
         var fees = await FeesAsync(id);
         (fees["balance"]!.GetValue<decimal>(), fees["refundDue"]!.GetValue<decimal>()).ShouldBe((0m, 100m));
     }
@@ -201,15 +201,15 @@ public sealed class CaseFeeTests(ApiFactory api) : IClassFixture<ApiFactory>
         await _hall.FeeItemAsync("FEE-STD", 50m);
         await _hall.MatterAsync("M-INSTANT-FEE", ["FEE-STD"], instant: true);
         var applicant = _hall.Applicant("instant-1");
-        var id = await _hall.SubmitAsync("M-INSTANT-FEE", applicant);
-        (await _hall.CaseAsync(id))["status"]!.GetValue<string>().ShouldBe("accepted");
+        var id = await _hall.SubmitOnlineAsync("M-INSTANT-FEE", applicant);
+        (await _hall.ViewAsync(id, _hall.Manager))["status"]!.GetValue<string>().ShouldBe("accepted");
         (await FeesAsync(id))["approvalAwaitingPayment"]!.GetValue<bool>().ShouldBeTrue();
 
         await (await _hall.Cashier.PostAsJsonAsync($"/api/cases/{id}/fees", Lines(("FEE-STD", 50m)))).ShouldBeAsync(HttpStatusCode.OK);
         var paid = await applicant.PostAsJsonAsync($"/api/cases/{id}/fees/payments", Payment(50m, "online", "ONLINE-1"));
         await paid.ShouldBeAsync(HttpStatusCode.OK);
         (await paid.ReadJsonAsync())["status"]!.GetValue<string>().ShouldBe("licensed");
-        var view = await _hall.CaseAsync(id);
+        var view = await _hall.ViewAsync(id, _hall.Manager);
         (view["outcome"]!.GetValue<string>(), view["licence"]!["licenceNumber"]!.GetValue<string>()).ShouldBe(("approved", view["caseNumber"]!.GetValue<string>() + "-L"));
     }
 

@@ -6,18 +6,17 @@ using Shouldly;
 
 namespace GovEvents.Api.Tests.Fees;
 
-public sealed class FeeItemTests(ApiFactory api) : IClassFixture<ApiFactory>
+public sealed class FeeItemTests(HallHost api) : IClassFixture<HallHost>
 {
-    private readonly TestHall _hall = new(api);
+    private readonly Hall _hall = api.Hall;
 
     private static object Item(string code, decimal? amount = 50m, decimal? minAmount = null, decimal? maxAmount = null, int? reviewedYear = 2026,
-        string departmentCode = TestHall.Department) =>
+        string departmentCode = Hall.Department) =>
         new { code, name = "工本费", departmentCode, legalBasis = "《收费标准》", amount, minAmount, maxAmount, reviewedYear };
 
     [Fact]
     public async Task The_manager_publishes_fee_items_and_anyone_reads_the_catalogue_without_a_token()
     {
-        await _hall.OrganiseAsync();
         var created = await _hall.Manager.PostAsJsonAsync("/api/fee-items", Item("FI-PUB"));
         await created.ShouldBeAsync(HttpStatusCode.Created);
         created.Headers.Location!.ToString().ShouldBe("/api/fee-items/FI-PUB");
@@ -48,10 +47,10 @@ public sealed class FeeItemTests(ApiFactory api) : IClassFixture<ApiFactory>
     {
         await _hall.FeeItemAsync("FI-ROLE", 10m);
         await (await _hall.Cashier.PostAsJsonAsync("/api/fee-items", Item("FI-X"))).ShouldBeAsync(HttpStatusCode.Forbidden);
-        await (await _hall.Leader.PostAsJsonAsync("/api/fee-items/FI-ROLE/reviews", new { year = 2026 })).ShouldBeAsync(HttpStatusCode.Forbidden);
+        await (await _hall.MarketLeader.PostAsJsonAsync("/api/fee-items/FI-ROLE/reviews", new { year = 2026 })).ShouldBeAsync(HttpStatusCode.Forbidden);
         await (await _hall.Inspector.PostAsync("/api/fee-items/FI-ROLE/revocation", null)).ShouldBeAsync(HttpStatusCode.Forbidden);
         await (await api.CreateClient().PostAsJsonAsync("/api/fee-items", Item("FI-X"))).ShouldBeAsync(HttpStatusCode.Unauthorized);
-        (await _hall.VersionAsync("fee-item-FI-X")).ShouldBe(0);
+        (await _hall.StreamVersionAsync("fee-item-FI-X")).ShouldBe(0);
     }
 
     [Fact]
@@ -83,7 +82,6 @@ public sealed class FeeItemTests(ApiFactory api) : IClassFixture<ApiFactory>
     [Fact]
     public async Task Bad_fee_item_input_is_a_400_never_a_5xx()
     {
-        await _hall.OrganiseAsync();
         var manager = _hall.Manager;
         await (await manager.PostAsJsonAsync("/api/fee-items", Item("FI-BAD", amount: 10m, minAmount: 1m, maxAmount: 20m))).ShouldBeInvalidAsync("amount");
         await (await manager.PostAsJsonAsync("/api/fee-items", Item("FI-BAD", amount: null))).ShouldBeInvalidAsync("amount");
@@ -96,6 +94,6 @@ public sealed class FeeItemTests(ApiFactory api) : IClassFixture<ApiFactory>
         await (await manager.PostAsync("/api/fee-items", Http.Json("""{ "code": "FI-BAD", "amount": "fifty" }"""))).ShouldBeInvalidAsync();
         await (await manager.PostAsync("/api/fee-items", Http.Json("{ not json"))).ShouldBeInvalidAsync();
         await (await manager.PostAsJsonAsync("/api/fee-items/FI-BAD/reviews", new { year = 1999 })).ShouldBeInvalidAsync("year");
-        (await _hall.VersionAsync("fee-item-FI-BAD")).ShouldBe(0);
+        (await _hall.StreamVersionAsync("fee-item-FI-BAD")).ShouldBe(0);
     }
 }

@@ -3,9 +3,9 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using GovEvents.Api.Hosting;
 using GovEvents.Api.Hosting.Auth;
-using GovEvents.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using Shouldly;
 
 namespace GovEvents.Api.Tests.Infrastructure;
@@ -14,20 +14,30 @@ namespace GovEvents.Api.Tests.Infrastructure;
 public sealed record CaseRef(string Id, string CaseNumber, string QueryCode, string Status);
 
 /// <summary>
-/// The seeded hall of <see cref="HallSeed"/> and what tests do with it over HTTP: clients for each
-/// person, submitting, accepting, signing, reading the view, moving the dev clock, sweeping.
+/// The one helper API of HTTP tests, over an <see cref="ApiHost"/> (seeded by <see cref="HallSeed"/>
+/// when the host is a <see cref="HallHost"/>): clients for each person, publishing matters and fee
+/// items, submitting, accepting, signing, reading the view, moving the dev clock, sweeping.
 /// Tokens are valid from 2025 to 2030 so the dev clock may move freely within 2026.
 /// </summary>
-public sealed class Hall(ApiFactory api)
+public sealed class Hall(ApiHost api)
 {
+    public const string Department = "MARKET";
+    public const string LeaderId = "market-lead";
+    public const string Window = "ZH-01";
+    public const string ClerkId = "clerk-1";
+
     private static readonly DateTimeOffset TokensIssuedAt = new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
-    private readonly TokenIssuer _issuer = new(api.Services.GetRequiredService<IOptions<GovEventsSettings>>(), new ManualTimeProvider(TokensIssuedAt));
+    private readonly TokenIssuer _issuer = new(api.Services.GetRequiredService<IOptions<GovEventsSettings>>(), new FakeTimeProvider(TokensIssuedAt));
     private readonly Dictionary<string, HttpClient> _clients = [];
 
-    public ApiFactory Api => api;
+    public ApiHost Api => api;
 
     /// <summary>Delegation ids by staff member, as granted by the seed.</summary>
     public Dictionary<string, string> Delegations { get; } = [];
+
+    /// <summary>A token as <paramref name="subject"/> (cached per claims), for clients and scenarios alike.</summary>
+    public string TokenFor(string subject, string[] roles, string? departmentCode = null, string? windowCode = null) =>
+        _issuer.Issue(subject, roles, departmentCode, windowCode, TimeSpan.FromDays(5 * 365));
 
     public HttpClient As(string subject, string[] roles, string? departmentCode = null, string? windowCode = null)
     {
@@ -35,25 +45,28 @@ public sealed class Hall(ApiFactory api)
         lock (_clients)
         {
             if (_clients.TryGetValue(key, out var client)) return client;
-            var token = _issuer.Issue(subject, roles, departmentCode, windowCode, TimeSpan.FromDays(5 * 365));
-            return _clients[key] = ApiFactory.WithToken(api.CreateClient(), token);
+            return _clients[key] = ApiHost.WithToken(api.CreateClient(), TokenFor(subject, roles, departmentCode, windowCode));
         }
     }
 
     public HttpClient Anonymous => api.CreateClient();
     public HttpClient Manager => As("manager-1", [Roles.Manager], "HALL");
-    public HttpClient Clerk => As("clerk-1", [Roles.Clerk], "HALL", "ZH-01");
+    public HttpClient Clerk => As(ClerkId, [Roles.Clerk], "HALL", Window);
     public HttpClient Inspector => As("inspector-1", [Roles.Inspector], "HALL");
     public HttpClient Auditor => As("auditor-1", [Roles.Auditor], "HALL");
+    public HttpClient Cashier => As("cashier-1", [Roles.Cashier]);
     public HttpClient Applicant(string id = "applicant-1") => As(id, [Roles.Applicant]);
     public HttpClient Agent(string id = "agent-1") => As(id, [Roles.Agent], "HALL");
 
     /// <summary>A signer of the MARKET department with every signing role on the token (authority is the domain's).</summary>
-    public HttpClient Signer(string staffId, string departmentCode = "MARKET") =>
+    public HttpClient Signer(string staffId, string departmentCode = Department) =>
         As(staffId, [Roles.Handler, Roles.Reviewer, Roles.Approver], departmentCode);
 
-    public HttpClient Handler(string staffId = "market-h1", string departmentCode = "MARKET") => As(staffId, [Roles.Handler], departmentCode);
+    public HttpClient Handler(string staffId = "market-h1", string departmentCode = Department) => As(staffId, [Roles.Handler], departmentCode);
     public HttpClient Leader(string staffId, string departmentCode) => As(staffId, [Roles.Leader], departmentCode);
+
+    /// <summary>MARKET's leader, also an approver: signs the final tier without a delegation.</summary>
+    public HttpClient MarketLeader => As(LeaderId, [Roles.Leader, Roles.Approver], Department);
 
     public static object Person(string name = "张三", string idNumber = "110101199001011234") =>
         new { kind = "person", name, idNumber, phone = "13800000000" };
@@ -126,6 +139,56 @@ public sealed class Hall(ApiFactory api)
     /// <summary>Waits until the async projections (work queue, public lookup) have caught up.</summary>
     public async Task CaughtUpAsync() =>
         await (await Inspector.GetAsync("/api/admin/projections/caught-up?timeout=10")).ShouldBeAsync(HttpStatusCode.OK);
+
+    /// <summary>Events of a stream by their stored type alias.</summary>
+    public async Task<IReadOnlyList<string>> TypesAsync(string streamId) => [.. (await api.Store.FetchStreamAsync(streamId)).Select(e => e.Type)];
+
+    /// <summary>A fee item of MARKET, unless a test of the class published it already.</summary>
+    public async Task FeeItemAsync(string code, decimal? amount = null, decimal? minAmount = null, decimal? maxAmount = null, int reviewedYear = 2026) =>
+        await CreatedOrThere(Manager.PostAsJsonAsync("/api/fee-items", new
+        {
+            code, name = $"{code} 收费", departmentCode = Department, legalBasis = "《行政事业性收费标准》", amount, minAmount, maxAmount, reviewedYear,
+        }));
+
+    /// <summary>
+    /// A one-tier matter of MARKET (the approver's signature decides) with one mandatory material,
+    /// unless a test of the class published it already.
+    /// </summary>
+    public async Task MatterAsync(string code, string[]? feeItemCodes = null, bool instant = false, int? commitmentPostCheckDays = null) =>
+        await CreatedOrThere(Manager.PostAsJsonAsync("/api/matters", new
+        {
+            code, name = $"{code} 事项", category = "licensing", departmentCode = Department, legalBasis = "《行政许可法》", level = "city",
+            serviceObject = "both", statutoryDays = 20, promisedDays = 10, tiers = 1,
+            materials = new[] { new { code = "form", name = "申请书", mandatory = true, deferrable = false } },
+            feeItemCodes = feeItemCodes ?? [], onTheSpot = false, instantApproval = instant,
+            commitment = commitmentPostCheckDays is { } days ? new { postCheckDays = days } : null,
+        }));
+
+    /// <summary>Submitted online, complete, by <paramref name="applicant"/> (default applicant-1); returns the case id.</summary>
+    public async Task<string> SubmitOnlineAsync(string matterCode, HttpClient? applicant = null, bool commitmentSigned = false) =>
+        (await SubmitAsync(matterCode, by: applicant ?? Applicant(), channel: "online", commitmentSigned: commitmentSigned)).Id;
+
+    /// <summary>Submitted online by <paramref name="applicant"/> and accepted by the clerk; returns the case id.</summary>
+    public async Task<string> AcceptedOnlineCaseAsync(string matterCode, HttpClient? applicant = null)
+    {
+        var id = await SubmitOnlineAsync(matterCode, applicant);
+        await AcceptAsync(id);
+        return id;
+    }
+
+    /// <summary>The final (approver) tier's signature, by MARKET's leader.</summary>
+    public Task<HttpResponseMessage> LeaderSignsAsync(string caseId, string opinion = "approve") =>
+        CommandAsync(MarketLeader, caseId, "signatures", new
+        {
+            tier = "approver", opinion, comment = "同意", onSite = true,
+            reason = opinion == "deny" ? "不符合许可条件" : null, legalBasis = opinion == "deny" ? "《行政许可法》第三十八条" : null,
+        });
+
+    private static async Task CreatedOrThere(Task<HttpResponseMessage> post)
+    {
+        var response = await post;
+        if (response.StatusCode != HttpStatusCode.Conflict) await response.ShouldBeAsync(HttpStatusCode.Created);
+    }
 
     public static DateTimeOffset At(int month, int day, int hour = 9, int minute = 0) =>
         new(2026, month, day, hour, minute, 0, TimeSpan.FromHours(8));

@@ -28,9 +28,8 @@ public static class HallSeed
         _ => ["form"],
     };
 
-    public static async Task<Hall> SeedAsync(ApiFactory api)
+    public static async Task SeedAsync(Hall hall)
     {
-        var hall = new Hall(api);
         var m = hall.Manager;
 
         await Ok(m.PutAsJsonAsync("/api/calendar/2026", new { holidays = DemoData.Holidays2026, workdays = DemoData.Workdays2026 }));
@@ -81,7 +80,6 @@ public static class HallSeed
         ], commitment: new { postCheckDays = 20 });
         await Publish(m, "PARALLEL", 1, basic, parallel: new { participants = new[] { "FIRE", "ENV" }, opinionDays = 5 });
         await Created(m.PostAsJsonAsync("/api/matters", MatterBody("FIRE-1", 1, basic, departmentCode: "FIRE")));
-        return hall;
     }
 
     private static async Task Delegate(Hall hall, string staffId, string[] tiers, (DateOnly From, DateOnly To) valid)
@@ -109,16 +107,4 @@ public static class HallSeed
 
     private static async Task Created(Task<HttpResponseMessage> request) => await (await request).ShouldBeAsync(HttpStatusCode.Created);
     private static async Task Ok(Task<HttpResponseMessage> request) => await (await request).ShouldBeAsync(HttpStatusCode.OK);
-}
-
-/// <summary>A host on its own database with the <see cref="HallSeed"/> hall in it (class fixture).</summary>
-public sealed class HallApiFactory : ApiFactory
-{
-    public Hall Hall { get; private set; } = null!;
-
-    public override async Task InitializeAsync()
-    {
-        await base.InitializeAsync();
-        Hall = await HallSeed.SeedAsync(this);
-    }
 }

@@ -9,14 +9,14 @@ using Shouldly;
 namespace GovEvents.Api.Tests.Organisation;
 
 /// <summary>The host as ./run.sh starts it: the demo dataset loaded at start-up.</summary>
-public sealed class DemoApiFactory : ApiFactory
+public sealed class DemoApiHost : ApiHost
 {
     protected override void ConfigureSettings(IDictionary<string, string?> settings) => settings["GovEvents:Demo:Load"] = "true";
 }
 
-public sealed class DemoDataTests(DemoApiFactory api) : IClassFixture<DemoApiFactory>
+public sealed class DemoDataTests(DemoApiHost api) : IClassFixture<DemoApiHost>
 {
-    private readonly Hall _hall = new(api);
+    private readonly Hall _hall = api.Hall;
 
     [Fact]
     public async Task The_demo_catalogue_calendar_and_departments_are_loaded()

@@ -7,11 +7,11 @@ using Shouldly;
 namespace GovEvents.Api.Tests.Organisation;
 
 /// <summary>The hall's organisation (departments, leaders, windows, staff, delegations) and its working-day calendar.</summary>
-public sealed class OrganisationTests(HallApiFactory api) : IClassFixture<HallApiFactory>, IDisposable
+public sealed class OrganisationTests(HallHost api) : IClassFixture<HallHost>, IDisposable
 {
     private readonly Hall _hall = api.Hall;
 
-    public void Dispose() => api.Clock.Set(ApiFactory.Start);
+    public void Dispose() => api.Clock.Set(ApiHost.Start);
 
     private HttpClient M => _hall.Manager;
 

@@ -8,23 +8,23 @@ using Shouldly;
 namespace GovEvents.Api.Tests.Ratings;
 
 /// <summary>GET /api/metrics/ratings: distribution and satisfaction, an upheld appeal left out of them.</summary>
-public sealed class RatingMetricsTests : IClassFixture<ApiFactory>
+public sealed class RatingMetricsTests : IClassFixture<HallHost>
 {
-    private readonly ApiFactory _api;
-    private readonly TestHall _hall;
+    private readonly HallHost _api;
+    private readonly Hall _hall;
 
-    public RatingMetricsTests(ApiFactory api)
+    public RatingMetricsTests(HallHost api)
     {
         _api = api;
-        _hall = new TestHall(api);
-        api.Clock.Set(ApiFactory.Start);
+        _hall = api.Hall;
+        api.Clock.Set(ApiHost.Start);
     }
 
     private async Task<(string CaseId, string RatingId)> RateAsync(string applicantId, int level)
     {
         await _hall.MatterAsync("M-STATS");
         var applicant = _hall.Applicant(applicantId);
-        var caseId = await _hall.AcceptedCaseAsync("M-STATS", applicant);
+        var caseId = await _hall.AcceptedOnlineCaseAsync("M-STATS", applicant);
         var response = await applicant.PostAsJsonAsync($"/api/cases/{caseId}/ratings", new { stage = "acceptance", level, comment = "评价", realName = true });
         await response.ShouldBeAsync(HttpStatusCode.Created);
         return (caseId, (await response.ReadJsonAsync())["ratingId"]!.GetValue<string>());
@@ -51,7 +51,7 @@ public sealed class RatingMetricsTests : IClassFixture<ApiFactory>
         var before = (await MetricsAsync())["rows"]![0]!;
         (before["total"]!.GetValue<int>(), before["bad"]!.GetValue<int>(), before["excluded"]!.GetValue<int>()).ShouldBe((7, 3, 0));
 
-        await (await _hall.Handler.PostAsJsonAsync($"/api/cases/{misjudged}/ratings/{ratingId}/appeal", new { reason = "申请人误评" })).ShouldBeAsync(HttpStatusCode.OK);
+        await (await _hall.Handler().PostAsJsonAsync($"/api/cases/{misjudged}/ratings/{ratingId}/appeal", new { reason = "申请人误评" })).ShouldBeAsync(HttpStatusCode.OK);
         await (await _hall.Manager.PostAsJsonAsync($"/api/cases/{misjudged}/ratings/{ratingId}/appeal/decision", new { upheld = true, note = "核实为误评" }))
             .ShouldBeAsync(HttpStatusCode.OK);
 
@@ -66,7 +66,7 @@ public sealed class RatingMetricsTests : IClassFixture<ApiFactory>
         (hall["badRectified"]!.GetValue<int>(), hall["rectificationRate"]!.GetValue<decimal>()).ShouldBe((1, 0.5m));
 
         var byDepartment = (await MetricsAsync("?groupBy=department&stage=acceptance"))["rows"]!.AsArray();
-        byDepartment.Single()!["key"]!.GetValue<string>().ShouldBe(TestHall.Department);
+        byDepartment.Single()!["key"]!.GetValue<string>().ShouldBe(Hall.Department);
         (await MetricsAsync("?from=2026-03-03"))["rows"]!.AsArray().ShouldBeEmpty();   // all rated on 2026-03-02
     }
 

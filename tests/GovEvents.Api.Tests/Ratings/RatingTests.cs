@@ -6,23 +6,23 @@ using Shouldly;
 
 namespace GovEvents.Api.Tests.Ratings;
 
-// Some tests move the dev clock: each starts from ApiFactory.Start (xunit runs a class's tests one after another).
-public sealed class RatingTests : IClassFixture<ApiFactory>
+// Some tests move the dev clock: each starts from ApiHost.Start (xunit runs a class's tests one after another).
+public sealed class RatingTests : IClassFixture<HallHost>
 {
-    private readonly ApiFactory _api;
-    private readonly TestHall _hall;
+    private readonly HallHost _api;
+    private readonly Hall _hall;
 
-    public RatingTests(ApiFactory api)
+    public RatingTests(HallHost api)
     {
         _api = api;
-        _hall = new TestHall(api);
-        api.Clock.Set(ApiFactory.Start);
+        _hall = api.Hall;
+        api.Clock.Set(ApiHost.Start);
     }
 
     private async Task<string> AcceptedCaseAsync(HttpClient applicant)
     {
         await _hall.MatterAsync("M-RATE");
-        return await _hall.AcceptedCaseAsync("M-RATE", applicant);
+        return await _hall.AcceptedOnlineCaseAsync("M-RATE", applicant);
     }
 
     private static object Rating(string stage, int level, string comment = "窗口人员推诿", bool realName = true) => new { stage, level, comment, realName };
@@ -34,7 +34,7 @@ public sealed class RatingTests : IClassFixture<ApiFactory>
     }
 
     private async Task<JsonNode> RatingAsync(string caseId, string ratingId) =>
-        (await _hall.CaseAsync(caseId))["ratings"]!.AsArray().Single(r => r!["ratingId"]!.GetValue<string>() == ratingId)!;
+        (await _hall.ViewAsync(caseId, _hall.Manager))["ratings"]!.AsArray().Single(r => r!["ratingId"]!.GetValue<string>() == ratingId)!;
 
     [Fact]
     public async Task The_applicant_rates_a_stage_once_and_the_case_view_shows_the_rating()
@@ -49,9 +49,9 @@ public sealed class RatingTests : IClassFixture<ApiFactory>
         (rating["stage"]!.GetValue<string>(), rating["level"]!.GetValue<int>(), rating["bad"]!.GetValue<bool>()).ShouldBe(("acceptance", 5, false));
         (await applicant.GetAsync($"/api/cases/{id}/ratings/{ratingId}")).StatusCode.ShouldBe(HttpStatusCode.OK);
 
-        var before = await _hall.VersionAsync(id);
+        var before = await _hall.StreamVersionAsync(id);
         await (await applicant.PostAsJsonAsync($"/api/cases/{id}/ratings", Rating("acceptance", 1))).ShouldBeRefusedAsync("rating-exists");
-        (await _hall.VersionAsync(id)).ShouldBe(before);
+        (await _hall.StreamVersionAsync(id)).ShouldBe(before);
     }
 
     [Fact]
@@ -59,11 +59,11 @@ public sealed class RatingTests : IClassFixture<ApiFactory>
     {
         var applicant = _hall.Applicant("rater-2");
         await _hall.MatterAsync("M-RATE");
-        var submitted = await _hall.SubmitAsync("M-RATE", applicant);
+        var submitted = await _hall.SubmitOnlineAsync("M-RATE", applicant);
         await (await applicant.PostAsJsonAsync($"/api/cases/{submitted}/ratings", Rating("acceptance", 4))).ShouldBeRefusedAsync("invalid-state");
         await _hall.AcceptAsync(submitted);
         await (await applicant.PostAsJsonAsync($"/api/cases/{submitted}/ratings", Rating("completion", 4))).ShouldBeRefusedAsync("invalid-state");
-        await (await _hall.SignAsync(submitted)).ShouldBeAsync(HttpStatusCode.OK);
+        await (await _hall.LeaderSignsAsync(submitted)).ShouldBeAsync(HttpStatusCode.OK);
         await RatingIdAsync(await applicant.PostAsJsonAsync($"/api/cases/{submitted}/ratings", Rating("completion", 4)));
     }
 
@@ -86,7 +86,7 @@ public sealed class RatingTests : IClassFixture<ApiFactory>
         await (await _hall.Clerk.PostAsJsonAsync($"/api/cases/{id}/ratings/{ratingId}/callback", new { note = "x" })).ShouldBeAsync(HttpStatusCode.Forbidden);
         await (await applicant.PostAsJsonAsync($"/api/cases/{id}/ratings/{ratingId}/rectification", new { note = "x" })).ShouldBeAsync(HttpStatusCode.Forbidden);
         await (await applicant.PostAsJsonAsync($"/api/cases/{id}/ratings/{ratingId}/appeal", new { reason = "x" })).ShouldBeAsync(HttpStatusCode.Forbidden);
-        await (await _hall.Leader.PostAsJsonAsync($"/api/cases/{id}/ratings/{ratingId}/appeal/decision", new { upheld = true, note = "x" }))
+        await (await _hall.MarketLeader.PostAsJsonAsync($"/api/cases/{id}/ratings/{ratingId}/appeal/decision", new { upheld = true, note = "x" }))
             .ShouldBeAsync(HttpStatusCode.Forbidden);
     }
 
@@ -102,9 +102,9 @@ public sealed class RatingTests : IClassFixture<ApiFactory>
         rating["callback"]!["dueDate"]!.GetValue<string>().ShouldBe("2026-03-03");
         rating["rectification"]!["dueDate"]!.GetValue<string>().ShouldBe("2026-03-23");
 
-        await (await _hall.Leader.PostAsJsonAsync($"/api/cases/{id}/ratings/{ratingId}/rectification", new { note = "整改" })).ShouldBeRefusedAsync("invalid-state");
+        await (await _hall.MarketLeader.PostAsJsonAsync($"/api/cases/{id}/ratings/{ratingId}/rectification", new { note = "整改" })).ShouldBeRefusedAsync("invalid-state");
         await (await _hall.Manager.PostAsJsonAsync($"/api/cases/{id}/ratings/{ratingId}/callback", new { note = "已电话回访，申请人说明情况" })).ShouldBeAsync(HttpStatusCode.OK);
-        await (await _hall.Leader.PostAsJsonAsync($"/api/cases/{id}/ratings/{ratingId}/rectification", new { note = "窗口人员批评教育" })).ShouldBeAsync(HttpStatusCode.OK);
+        await (await _hall.MarketLeader.PostAsJsonAsync($"/api/cases/{id}/ratings/{ratingId}/rectification", new { note = "窗口人员批评教育" })).ShouldBeAsync(HttpStatusCode.OK);
         (await RatingAsync(id, ratingId))["followUp"]!.GetValue<string>().ShouldBe("closed");
         await (await _hall.Manager.PostAsJsonAsync($"/api/cases/{id}/ratings/{ratingId}/callback", new { note = "again" })).ShouldBeRefusedAsync("invalid-state");
     }
@@ -153,8 +153,8 @@ public sealed class RatingTests : IClassFixture<ApiFactory>
         var applicant = _hall.Applicant("rater-8");
         var id = await AcceptedCaseAsync(applicant);
         var ratingId = await RatingIdAsync(await applicant.PostAsJsonAsync($"/api/cases/{id}/ratings", Rating("acceptance", 1, "乱评")));
-        await (await _hall.Handler.PostAsJsonAsync($"/api/cases/{id}/ratings/{ratingId}/appeal", new { reason = "申请人误评：事项不在本窗口" })).ShouldBeAsync(HttpStatusCode.OK);
-        await (await _hall.Handler.PostAsJsonAsync($"/api/cases/{id}/ratings/{ratingId}/appeal", new { reason = "again" })).ShouldBeRefusedAsync("invalid-state");
+        await (await _hall.Handler().PostAsJsonAsync($"/api/cases/{id}/ratings/{ratingId}/appeal", new { reason = "申请人误评：事项不在本窗口" })).ShouldBeAsync(HttpStatusCode.OK);
+        await (await _hall.Handler().PostAsJsonAsync($"/api/cases/{id}/ratings/{ratingId}/appeal", new { reason = "again" })).ShouldBeRefusedAsync("invalid-state");
         await (await _hall.Manager.PostAsJsonAsync($"/api/cases/{id}/ratings/{ratingId}/appeal/decision", new { upheld = true, note = "核实为误评，不计入统计" }))
             .ShouldBeAsync(HttpStatusCode.OK);
 
@@ -179,14 +179,14 @@ public sealed class RatingTests : IClassFixture<ApiFactory>
         await (await applicant.PostAsync($"/api/cases/{id}/ratings", Http.Json("""{ "stage": "middle", "level": 3 }"""))).ShouldBeInvalidAsync();
         await (await applicant.PostAsync($"/api/cases/{id}/ratings", Http.Json("""{ "stage": "acceptance", "level": "five" }"""))).ShouldBeInvalidAsync();
         await (await applicant.PostAsJsonAsync($"/api/cases/{id}/ratings", Rating("acceptance", 1, comment: ""))).ShouldBeRefusedAsync("reason-required");
-        (await _hall.CaseAsync(id))["ratings"]!.AsArray().ShouldBeEmpty();
+        (await _hall.ViewAsync(id, _hall.Manager))["ratings"]!.AsArray().ShouldBeEmpty();
     }
 }
 
 /// <summary>GovEvents:Ratings:* set by local rule: the follow-up due dates follow the configuration.</summary>
-public sealed class RatingDeadlineSettingsTests(RatingDeadlineSettingsTests.LocalRuleFactory api) : IClassFixture<RatingDeadlineSettingsTests.LocalRuleFactory>
+public sealed class RatingDeadlineSettingsTests(RatingDeadlineSettingsTests.LocalRuleHost api) : IClassFixture<RatingDeadlineSettingsTests.LocalRuleHost>
 {
-    public sealed class LocalRuleFactory : ApiFactory
+    public sealed class LocalRuleHost : HallHost
     {
         protected override void ConfigureSettings(IDictionary<string, string?> settings)
         {
@@ -198,13 +198,13 @@ public sealed class RatingDeadlineSettingsTests(RatingDeadlineSettingsTests.Loca
     [Fact]
     public async Task Callback_and_rectification_due_dates_follow_the_configured_working_days()
     {
-        var hall = new TestHall(api);
+        var hall = api.Hall;
         await hall.MatterAsync("M-LOCAL");
         var applicant = hall.Applicant();
-        var id = await hall.AcceptedCaseAsync("M-LOCAL", applicant);
+        var id = await hall.AcceptedOnlineCaseAsync("M-LOCAL", applicant);
         var response = await applicant.PostAsJsonAsync($"/api/cases/{id}/ratings", new { stage = "acceptance", level = 2, comment = "慢", realName = true });
         await response.ShouldBeAsync(HttpStatusCode.Created);
-        var rating = (await hall.CaseAsync(id))["ratings"]![0]!;
+        var rating = (await hall.ViewAsync(id, hall.Manager))["ratings"]![0]!;
         rating["callback"]!["dueDate"]!.GetValue<string>().ShouldBe("2026-03-04");
         rating["rectification"]!["dueDate"]!.GetValue<string>().ShouldBe("2026-03-09");
     }

@@ -7,26 +7,25 @@ using Shouldly;
 namespace GovEvents.Api.Tests.Supervision;
 
 /// <summary>GET /api/metrics/complaints (complaints of a host and database of their own).</summary>
-public sealed class ComplaintMetricsTests : IClassFixture<ApiFactory>, IDisposable
+public sealed class ComplaintMetricsTests : IClassFixture<HallHost>, IDisposable
 {
-    private readonly ApiFactory _api;
-    private readonly TestHall _hall;
+    private readonly HallHost _api;
+    private readonly Hall _hall;
 
-    public ComplaintMetricsTests(ApiFactory api)
+    public ComplaintMetricsTests(HallHost api)
     {
         _api = api;
-        _hall = new TestHall(api);
-        api.Clock.Set(ApiFactory.Start);
+        _hall = api.Hall;
+        api.Clock.Set(ApiHost.Start);
     }
 
-    public void Dispose() => _api.Clock.Set(ApiFactory.Start);
+    public void Dispose() => _api.Clock.Set(ApiHost.Start);
 
     private async Task<string> FileAsync()
     {
-        await _hall.OrganiseAsync();
         var response = await _hall.Applicant("complainant-1").PostAsJsonAsync("/api/complaints", new
         {
-            channel = "hotline", target = new { kind = "window", id = TestHall.Window }, category = "conduct", content = "窗口人员态度生硬",
+            channel = "hotline", target = new { kind = "window", id = Hall.Window }, category = "conduct", content = "窗口人员态度生硬",
             complainant = new { name = "李四", phone = "13900000000", realName = true },
         });
         await response.ShouldBeAsync(HttpStatusCode.Created);
@@ -49,7 +48,7 @@ public sealed class ComplaintMetricsTests : IClassFixture<ApiFactory>, IDisposab
     {
         var answered = await FileAsync();
         await StepAsync(answered, "acceptance");
-        await StepAsync(answered, "assignment", new { departmentCode = TestHall.Department, dueDays = 10 });
+        await StepAsync(answered, "assignment", new { departmentCode = Hall.Department, dueDays = 10 });
         await StepAsync(answered, "findings", new { result = "partly", findings = "部分属实" });
         await StepAsync(answered, "rectification", new { actions = "批评教育，规范用语" });
         await StepAsync(answered, "reply", new { content = "已整改，致歉" });
@@ -57,7 +56,7 @@ public sealed class ComplaintMetricsTests : IClassFixture<ApiFactory>, IDisposab
 
         var late = await FileAsync();
         await StepAsync(late, "acceptance");
-        await StepAsync(late, "assignment", new { departmentCode = TestHall.Department, dueDays = 10 });
+        await StepAsync(late, "assignment", new { departmentCode = Hall.Department, dueDays = 10 });
         await StepAsync(late, "findings", new { result = "unsubstantiated", findings = "经查不属实" });
         var declined = await FileAsync();
         await StepAsync(declined, "declination", new { reason = "重复投诉" });
@@ -76,7 +75,7 @@ public sealed class ComplaintMetricsTests : IClassFixture<ApiFactory>, IDisposab
             .ShouldBe((1, 4m, 2, 1));
 
         var byDepartment = await RowsAsync("?groupBy=department");
-        byDepartment.Select(r => (r!.Str("key"), r!["filed"]!.GetValue<int>())).ShouldBe([("HALL", 2), (TestHall.Department, 2)]);
+        byDepartment.Select(r => (r!.Str("key"), r!["filed"]!.GetValue<int>())).ShouldBe([("HALL", 2), (Hall.Department, 2)]);
         (await RowsAsync("?from=2026-04-01")).Single()!["filed"]!.GetValue<int>().ShouldBe(1);
     }
 

@@ -7,11 +7,11 @@ using Shouldly;
 namespace GovEvents.Api.Tests.Supervision;
 
 /// <summary>GET /api/metrics/signing and /api/metrics/parallel-review (their own hall and database).</summary>
-public sealed class ReviewMetricsTests(HallApiFactory api) : IClassFixture<HallApiFactory>, IDisposable
+public sealed class ReviewMetricsTests(HallHost api) : IClassFixture<HallHost>, IDisposable
 {
     private readonly Hall _hall = api.Hall;
 
-    public void Dispose() => api.Clock.Set(ApiFactory.Start);
+    public void Dispose() => api.Clock.Set(ApiHost.Start);
 
     private async Task<JsonArray> RowsAsync(string url)
     {

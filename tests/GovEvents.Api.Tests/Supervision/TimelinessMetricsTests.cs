@@ -7,11 +7,11 @@ using Shouldly;
 namespace GovEvents.Api.Tests.Supervision;
 
 /// <summary>GET /api/metrics/timeliness: API.md's definitions, on cases of a hall of their own.</summary>
-public sealed class TimelinessMetricsTests(HallApiFactory api) : IClassFixture<HallApiFactory>, IDisposable
+public sealed class TimelinessMetricsTests(HallHost api) : IClassFixture<HallHost>, IDisposable
 {
     private readonly Hall _hall = api.Hall;
 
-    public void Dispose() => api.Clock.Set(ApiFactory.Start);
+    public void Dispose() => api.Clock.Set(ApiHost.Start);
 
     private async Task<HttpResponseMessage> GetAsync(string query)
     {

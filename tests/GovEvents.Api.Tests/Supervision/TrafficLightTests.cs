@@ -7,11 +7,11 @@ using Shouldly;
 namespace GovEvents.Api.Tests.Supervision;
 
 /// <summary>GET /api/supervision/lights: every open case's light as of the hall's today (its own hall and database).</summary>
-public sealed class TrafficLightTests(HallApiFactory api) : IClassFixture<HallApiFactory>, IDisposable
+public sealed class TrafficLightTests(HallHost api) : IClassFixture<HallHost>, IDisposable
 {
     private readonly Hall _hall = api.Hall;
 
-    public void Dispose() => api.Clock.Set(ApiFactory.Start);
+    public void Dispose() => api.Clock.Set(ApiHost.Start);
 
     private async Task<JsonNode> LightsAsync(string query = "")
     {
