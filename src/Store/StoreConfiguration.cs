@@ -36,6 +36,17 @@ public static class StoreConfiguration
         foreach (var upcast in upcasts ?? [])
             upcast.Register(opts.Events, serializer);
 
+        // The async daemon never skips an event it could still see: a sequence gap is held while any
+        // transaction that could fill it is alive (however long it stays open), and skipped only once none
+        // is (a rollback). Marten's defaults today, pinned here so an upgrade that changes them shows.
+        opts.Projections.UseTransactionEvidenceForGapSkipping = true;
+        opts.Projections.SkipStaleGapsDespiteLiveTransactionsAfter = null;
+        // A projection that fails on an event stops there (its agent paused, its progress before the event)
+        // instead of Marten's continuous default, which dead-letters the event and carries on without it:
+        // a read model missing an act is wrong, and must be seen and fixed, then resumed.
+        opts.Projections.Errors.SkipApplyErrors = false;
+        opts.Projections.Errors.SkipSerializationErrors = false;
+
         // Tamper evidence: hash chain and append-only triggers, created and kept by Marten's schema management.
         opts.Storage.Add(new TamperEvidenceSchema(opts.Advanced.Migrator, settings.Schema, settings.ApplicationRole));
     }
