@@ -162,7 +162,6 @@ async Task<List<LeverRow>> LeversAsync()
         result.Add(new LeverRow(lever, meaning, title, baseline.Name, other.Name, row));
     }
 
-    if (options.Runs("levers"))
     {
         await Lever("tamper evidence off", "Marten's own append: the hash trigger and append-only triggers dropped (GovEvents ÷ this = what tamper evidence leaves)",
             AppendExpected.Title, store, new AppendExpected.Store(store.Log), plain, new AppendExpected.Store(plain.Log));
@@ -191,11 +190,11 @@ async Task<HttpResult> HttpAsync()
     var raw = new AppendExpected.Raw(db.Raw, options.RawPrepared);
     var clients = options.HttpClients;
     var peak = await CompareAsync($"HTTP command path, {clients} clients (against raw append)", raw, path, clients, rawProbe, apiProbe, 0.5,
-        "raw append", "HTTP", [api.DataSource]);
+        "raw append", "HTTP", api.DataSources);
 
     var rate = peak.Store!.OpsPerSecond / 2;
     var interval = TimeSpan.FromSeconds(clients / rate);
-    db.ClearPools([api.DataSource]);
+    db.ClearPools(api.DataSources);
     Log($"HTTP at half the peak: {rate:0} commands/s ({clients} clients, one command every {interval.TotalMilliseconds:0} ms each), {options.Seconds}s");
     await Runner.RunAsync(path, clients, options.Warmup, null, ct, interval);
     var half = SideStats.From([await Runner.RunAsync(path, clients, TimeSpan.FromSeconds(options.Seconds), apiProbe, ct, interval)]);

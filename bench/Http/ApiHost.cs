@@ -42,8 +42,15 @@ public sealed class ApiHost : IAsyncDisposable
     /// <summary>One connection pool of HTTP/1.1 keep-alive connections shared by the benchmark's clients.</summary>
     public SocketsHttpHandler Handler { get; }
 
-    /// <summary>The API's Npgsql data source (Marten uses it), to empty its pool before a row.</summary>
-    public NpgsqlDataSource DataSource => _app.Services.GetRequiredService<NpgsqlDataSource>();
+    /// <summary>The API's Npgsql data sources (its own and the one Marten's database uses), to empty their pools before a row.</summary>
+    public IEnumerable<NpgsqlDataSource> DataSources
+    {
+        get
+        {
+            yield return _app.Services.GetRequiredService<NpgsqlDataSource>();
+            if (_app.Services.GetRequiredService<Marten.IDocumentStore>().Storage.Database is Weasel.Postgresql.PostgresqlDatabase database) yield return database.DataSource;
+        }
+    }
 
     public HttpClient Client(string? token = null)
     {

@@ -11,8 +11,8 @@ public sealed record RebuildVariant(string Name, string Description, int? BatchS
     /// <summary>The variants a run measures; the first is the one the ratio and the target are about.</summary>
     public static IReadOnlyList<RebuildVariant> All(int page) =>
     [
+        new("default", "Marten's defaults (as GovEvents registers its async projections)", null, 0, 0, false),
         new("batch", $"BatchSize {page} (the raw loop's page)", page, 0, 0, false),
-        new("default", "Marten's defaults", null, 0, 0, false),
         new("flush", $"BatchSize {page}, RebuildFlushThreshold 10000 (one write per document per flush window)", page, 10_000, 0, false),
         new("cache", $"BatchSize {page}, CacheLimitPerTenant 20000 (aggregates cached across pages)", page, 0, 20_000, false),
         new("optimized", $"BatchSize {page}, UseOptimizedProjectionRebuilds (stream by stream)", page, 0, 0, true),

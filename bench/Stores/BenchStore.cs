@@ -3,6 +3,7 @@ using GovEvents.Store;
 using JasperFx;
 using Marten;
 using Npgsql;
+using Weasel.Postgresql;
 
 namespace GovEvents.Bench.Stores;
 
@@ -38,11 +39,11 @@ public sealed class BenchStore : IAsyncDisposable
     public static async Task<BenchStore> CreateAsync(string name, string connectionString, string schema, string applicationName,
         Action<StoreOptions>? lever, Func<NpgsqlDataSource, string, CancellationToken, Task>? afterMigration, CancellationToken ct)
     {
-        var dataSource = new NpgsqlDataSourceBuilder(new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = applicationName }.ConnectionString)
-            .Build();
+        var named = new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = applicationName }.ConnectionString;
+        var dataSource = NpgsqlDataSource.Create(named);
         var store = DocumentStore.For(opts =>
         {
-            StoreConfiguration.Apply(opts, new StoreSettings { ConnectionString = connectionString, Schema = schema }, TimeProvider.System);
+            StoreConfiguration.Apply(opts, new StoreSettings { ConnectionString = named, Schema = schema }, TimeProvider.System);
             // The API hands Marten its NpgsqlDataSource too (UseNpgsqlDataSource); here it is the store's own pool.
             opts.Connection(dataSource);
             foreach (var (alias, type) in CaseEventTypes.ByAlias) opts.Events.MapEventType(type, alias);
@@ -55,7 +56,12 @@ public sealed class BenchStore : IAsyncDisposable
     }
 
     /// <summary>Closes the idle connections of this store's pool (and those in use when they come back).</summary>
-    public void ClearPool() => DataSource.Clear();
+    public void ClearPool()
+    {
+        DataSource.Clear();
+        // The pool Marten actually uses (its own, built from the connection string, when it does not take ours).
+        if (Store.Storage.Database is PostgresqlDatabase database) database.DataSource.Clear();
+    }
 
     public async ValueTask DisposeAsync()
     {
