@@ -22,6 +22,7 @@ public sealed class BenchDatabase : IAsyncDisposable
     public const string RawApplication = "govevents-bench-raw";
     public const string StoreApplication = "govevents-bench-store";
     public const string LeverApplication = "govevents-bench-lever";
+    public const string LeverBaseApplication = "govevents-bench-lever-base";
     public const string ApiApplication = "govevents-bench-api";
 
     private BenchDatabase(string admin, string connectionString)

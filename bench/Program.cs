@@ -138,7 +138,9 @@ async Task<List<LeverRow>> LeversAsync()
     var result = new List<LeverRow>();
 
     Log("lever stores: without tamper evidence, quick append, without headers, without any metadata column, inline snapshot");
-    var plain = await db.StoreAsync("without tamper evidence", "bench_plain", BenchDatabase.LeverApplication, ct, afterMigration: DropTamperEvidence());
+    // Its own application name: it is a lever and, for the metadata levers, the baseline, and each side needs its own CPU probe.
+    var plain = await db.StoreAsync("without tamper evidence", "bench_plain", BenchDatabase.LeverBaseApplication, ct, afterMigration: DropTamperEvidence());
+    var plainProbe = new CpuProbe(db.ConnectionString, BenchDatabase.LeverBaseApplication);
     var quick = await db.StoreAsync("quick append", "bench_quick", BenchDatabase.LeverApplication, ct, o => o.Events.AppendMode = EventAppendMode.Quick);
     var noHeaders = await db.StoreAsync("without tamper evidence, headers off", "bench_noheaders", BenchDatabase.LeverApplication, ct,
         o => o.Events.MetadataConfig.HeadersEnabled = false, DropTamperEvidence());
@@ -158,7 +160,8 @@ async Task<List<LeverRow>> LeversAsync()
 
     async Task Lever(string lever, string meaning, string title, BenchStore baseline, ISide baseSide, BenchStore other, ISide otherSide)
     {
-        var row = await CompareAsync($"{title} — lever: {lever}", baseSide, otherSide, w, storeProbe, leverProbe, double.NaN, baseline.Name, other.Name);
+        var row = await CompareAsync($"{title} — lever: {lever}", baseSide, otherSide, w, baseline == plain ? plainProbe : storeProbe,
+            other == plain ? plainProbe : leverProbe, double.NaN, baseline.Name, other.Name);
         result.Add(new LeverRow(lever, meaning, title, baseline.Name, other.Name, row));
     }
 
