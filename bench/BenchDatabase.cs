@@ -1,32 +1,35 @@
-using GovEvents.Bench.Workload;
-using GovEvents.EventStore;
+using GovEvents.Bench.Stores;
+using Marten;
 using Npgsql;
 
 namespace GovEvents.Bench;
 
 /// <summary>
-/// The benchmark's own database: dropped and created on the admin server, migrated by the store's
-/// <see cref="SchemaMigrator"/>, plus a schema <c>bench_raw</c> whose tables have the store's shape
-/// (same columns, keys, unique and foreign-key constraints, indexes) for the raw Npgsql baselines.
-/// It has neither the append function nor the hash chain: that is what raw PostgreSQL costs.
+/// The benchmark's own database, dropped and created on the admin server. GovEvents' stores live in
+/// schemas of their own, each created by Marten's migrations through <see cref="BenchStore"/>; the raw
+/// Npgsql baselines write to <c>bench_raw</c>, tables of the shape the home-made store had (kept so that
+/// the raw figures stay comparable with bench/results/event-store.md), without functions or triggers:
+/// that is what raw PostgreSQL costs.
 /// </summary>
 public sealed class BenchDatabase : IAsyncDisposable
 {
     public const string Name = "govevents_bench";
     public const string RawSchema = "bench_raw";
-    public const int PoolSize = 40; // 16 writers, the store's notifier, preparation and slack
+    public const int PoolSize = 40; // 16 writers, Marten's daemon and slack
 
     private readonly string _admin;
 
     public const string RawApplication = "govevents-bench-raw";
     public const string StoreApplication = "govevents-bench-store";
+    public const string LeverApplication = "govevents-bench-lever";
+    public const string LeverBaseApplication = "govevents-bench-lever-base";
+    public const string ApiApplication = "govevents-bench-api";
 
     private BenchDatabase(string admin, string connectionString)
     {
         _admin = admin;
         ConnectionString = connectionString;
         Raw = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = RawApplication }.ConnectionString);
-        StoreData = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = StoreApplication }.ConnectionString);
     }
 
     public string ConnectionString { get; }
@@ -34,10 +37,32 @@ public sealed class BenchDatabase : IAsyncDisposable
     /// <summary>Pool of the raw baselines.</summary>
     public NpgsqlDataSource Raw { get; }
 
-    /// <summary>Pool of the store (separate, same size, so neither side waits on the other's connections).</summary>
-    public NpgsqlDataSource StoreData { get; }
+    private readonly List<BenchStore> _stores = [];
 
-    public PgEventStore Store { get; private set; } = null!;
+    /// <summary>
+    /// A GovEvents store in <paramref name="schema"/> on a pool of its own (same size as raw's, so neither side
+    /// waits on the other's connections); <paramref name="lever"/> changes one thing of the configuration.
+    /// </summary>
+    public async Task<BenchStore> StoreAsync(string name, string schema, string applicationName, CancellationToken ct,
+        Action<StoreOptions>? lever = null, Func<NpgsqlDataSource, string, CancellationToken, Task>? afterMigration = null)
+    {
+        var store = await BenchStore.CreateAsync(name, ConnectionString, schema, applicationName, lever, afterMigration, ct);
+        _stores.Add(store);
+        await ApplyExperimentsAsync(schema, ct);
+        return store;
+    }
+
+    /// <summary>
+    /// Empties every connection pool of the run (raw, every store, Npgsql's global pools), so that a row starts
+    /// on fresh connections instead of the idle ones the row before it left (16 of them after a 16-writer row).
+    /// </summary>
+    public void ClearPools(IEnumerable<NpgsqlDataSource>? others = null)
+    {
+        Raw.Clear();
+        foreach (var s in _stores) s.ClearPool();
+        foreach (var d in others ?? []) d.Clear();
+        NpgsqlConnection.ClearAllPools();
+    }
 
     public static async Task<BenchDatabase> CreateAsync(string admin, IReadOnlyList<string> experiments, CancellationToken ct)
     {
@@ -54,19 +79,13 @@ public sealed class BenchDatabase : IAsyncDisposable
         }.ConnectionString;
         var db = new BenchDatabase(admin, cs) { _experiments = experiments };
 
-        var options = new EventStoreOptions { ConnectionString = cs };
-        foreach (var (alias, type) in CaseEventTypes.ByAlias) options.Types.Register(type, alias);
-        await new SchemaMigrator(options, cs).MigrateAsync(ct);
-        await db.ApplyExperimentsAsync(options.Schema, ct);
-        db.Store = new PgEventStore(options, TimeProvider.System, db.StoreData);
-
         await using (var conn = await db.Raw.OpenConnectionAsync(ct))
             await Exec(conn, RawSchemaSql, ct);
         return db;
     }
 
-    // The store's 0001 tables, column for column, without the append function, the hash function
-    // and the immutability triggers (which fire only on UPDATE/DELETE/TRUNCATE of events anyway).
+    // The home-made store's tables, column for column, without its append function, hash function and
+    // immutability triggers: the raw baselines of bench/results/event-store.md, unchanged.
     private const string RawSchemaSql = $"""
         create schema {RawSchema};
         create table {RawSchema}.streams (
@@ -88,7 +107,7 @@ public sealed class BenchDatabase : IAsyncDisposable
 
     private IReadOnlyList<string> _experiments = [];
 
-    /// <summary>Applies the run's experiments to a migrated store schema.</summary>
+    /// <summary>Applies the run's experiments to a migrated store schema ({schema} in the SQL).</summary>
     public async Task ApplyExperimentsAsync(string schema, CancellationToken ct)
     {
         await using var conn = await Raw.OpenConnectionAsync(ct);
@@ -121,8 +140,7 @@ public sealed class BenchDatabase : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await Store.DisposeAsync();
-        await StoreData.DisposeAsync();
+        foreach (var s in _stores) await s.DisposeAsync();
         await Raw.DisposeAsync();
         NpgsqlConnection.ClearAllPools();
         if (Keep) return;

@@ -1,6 +1,6 @@
 namespace GovEvents.Bench;
 
-/// <summary>Command line: [--seconds N] [--rounds N] [--writers 1,16] [--rebuild-events N] [--rebuild-page N] [--quick] [--admin "conn"] [--out file] [--keep]</summary>
+/// <summary>The command line; see <see cref="Usage"/> and bench/README.md.</summary>
 public sealed record BenchOptions
 {
     public const string DefaultAdmin = "Host=127.0.0.1;Port=55432;Username=postgres;Database=postgres";
@@ -11,6 +11,12 @@ public sealed record BenchOptions
     public double Seconds { get; init; } = 10;
     public int Rounds { get; init; } = 5;
     public int[] Writers { get; init; } = [1, 16];
+    /// <summary>Writers of the lever rows (each lever compares two GovEvents stores).</summary>
+    public int LeverWriters { get; init; } = 16;
+    /// <summary>Concurrent HTTP clients of the command path.</summary>
+    public int HttpClients { get; init; } = 16;
+    /// <summary>--rebuild-variants default,batch,...: the daemon configurations to measure (all by default).</summary>
+    public string[]? RebuildVariants { get; init; }
     public int RebuildEvents { get; init; } = 200_000;
     public int RebuildRounds { get; init; } = 3;
     public int RebuildPage { get; init; } = 5_000;
@@ -18,7 +24,7 @@ public sealed record BenchOptions
     public bool Keep { get; init; }
     /// <summary>Raw baselines prepare their statements, as the store does; --raw-unprepared shows plain unprepared usage.</summary>
     public bool RawPrepared { get; init; } = true;
-    /// <summary>--only start,append,aggregate,rebuild: the parts to run (all by default).</summary>
+    /// <summary>--only start,append,aggregate,levers,http,rebuild: the parts to run (all by default).</summary>
     public string[]? Only { get; init; }
 
     public bool Runs(string part) => Only is null || Only.Any(p => part.StartsWith(p, StringComparison.Ordinal));
@@ -28,6 +34,12 @@ public sealed record BenchOptions
     public (string Scenario, bool Store, int Writers)? Profile { get; init; }
 
     public TimeSpan Warmup => TimeSpan.FromSeconds(Quick ? 0.5 : 1);
+
+    public const string Usage =
+        "usage: bench [--quick] [--seconds N] [--rounds N] [--writers 1,16] [--lever-writers N] [--http-clients N] " +
+        "[--only start,append,aggregate,levers,http,rebuild] [--rebuild-events N] [--rebuild-rounds N] [--rebuild-page N] " +
+        "[--rebuild-variants default,batch,flush,cache,optimized] [--raw-unprepared] [--experiment NAME] " +
+        "[--profile start|append|aggregate:raw|store:writers] [--admin \"<npgsql conn>\"] [--out file] [--keep]";
 
     public static BenchOptions Parse(string[] args)
     {
@@ -47,6 +59,9 @@ public sealed record BenchOptions
                 "--seconds" => o with { Seconds = double.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture) },
                 "--rounds" => o with { Rounds = int.Parse(Next()) },
                 "--writers" => o with { Writers = Next().Split(',').Select(int.Parse).ToArray() },
+                "--lever-writers" => o with { LeverWriters = int.Parse(Next()) },
+                "--http-clients" => o with { HttpClients = int.Parse(Next()) },
+                "--rebuild-variants" => o with { RebuildVariants = Next().Split(',') },
                 "--rebuild-events" => o with { RebuildEvents = int.Parse(Next()) },
                 "--rebuild-rounds" => o with { RebuildRounds = int.Parse(Next()) },
                 "--rebuild-page" => o with { RebuildPage = int.Parse(Next()) },
@@ -65,13 +80,13 @@ public sealed record BenchOptions
         return o;
     }
 
-    /// <summary>bench/results/event-store.md (event-store-quick.md for --quick) under the repository root.</summary>
+    /// <summary>bench/results/critter-stack.md (critter-stack-quick.md for --quick) under the repository root.</summary>
     public string OutputPath
     {
         get
         {
             if (Out is not null) return Path.GetFullPath(Out);
-            var file = Quick ? "event-store-quick.md" : "event-store.md";
+            var file = Quick ? "critter-stack-quick.md" : "critter-stack.md";
             foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
                 for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
                     if (File.Exists(Path.Combine(dir.FullName, "bench", "Bench.csproj")))

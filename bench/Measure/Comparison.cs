@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace GovEvents.Bench.Measure;
 
 /// <summary>Throughput and latency of one side over all its rounds.</summary>
-public sealed record SideStats(double OpsPerSecond, double P50Ms, double P99Ms, long Ops, double? ClientCpuUs, double? ServerCpuUs)
+public sealed record SideStats(double OpsPerSecond, double P50Ms, double P95Ms, double P99Ms, long Ops, double? ClientCpuUs, double? ServerCpuUs)
 {
     public static SideStats From(IReadOnlyList<RunResult> runs)
     {
@@ -13,7 +13,7 @@ public sealed record SideStats(double OpsPerSecond, double P50Ms, double P99Ms, 
         Array.Sort(ticks);
         double? client = runs.All(r => r.Cpu is not null) ? runs.Sum(r => r.Cpu!.Client.TotalMicroseconds) / ops : null;
         double? server = runs.All(r => r.Cpu?.Server is not null) ? runs.Sum(r => r.Cpu!.Server!.Value.TotalMicroseconds) / ops : null;
-        return new SideStats(ops / seconds, Percentile(ticks, 0.50), Percentile(ticks, 0.99), ops, client, server);
+        return new SideStats(ops / seconds, Percentile(ticks, 0.50), Percentile(ticks, 0.95), Percentile(ticks, 0.99), ops, client, server);
     }
 
     private static double Percentile(long[] sorted, double p)

@@ -23,22 +23,40 @@ public static class Runner
     /// <summary>
     /// Runs <paramref name="writers"/> concurrent writers for <paramref name="duration"/>; each
     /// records the latency of every operation. Elapsed runs until the last operation finishes.
+    /// With <paramref name="interval"/>, each writer issues one operation per interval on a fixed
+    /// schedule (open loop, writers staggered) instead of back to back; an operation that starts late
+    /// because the one before it overran counts its latency from its scheduled start, so queueing
+    /// shows in the percentiles (no coordinated omission).
     /// </summary>
-    public static async Task<RunResult> RunAsync(ISide side, int writers, TimeSpan duration, CpuProbe? probe, CancellationToken ct)
+    public static async Task<RunResult> RunAsync(ISide side, int writers, TimeSpan duration, CpuProbe? probe, CancellationToken ct, TimeSpan? interval = null)
     {
         var operations = new Operation[writers];
         for (var w = 0; w < writers; w++) operations[w] = await side.CreateWriterAsync(w, ct);
 
         var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var clock = new Stopwatch();
-        var tasks = operations.Select(op => Task.Run(async () =>
+        var tasks = operations.Select((op, w) => Task.Run(async () =>
         {
             var latencies = new List<long>(4096);
             await start.Task;
+            var scheduled = interval is { } every ? every * w / writers : TimeSpan.Zero;
             while (clock.Elapsed < duration)
             {
                 ct.ThrowIfCancellationRequested();
                 var t0 = Stopwatch.GetTimestamp();
+                if (interval is { } step)
+                {
+                    var wait = scheduled - clock.Elapsed;
+                    if (wait > TimeSpan.Zero)
+                    {
+                        await Task.Delay(wait, ct);
+                        if (clock.Elapsed >= duration) break;
+                        t0 = Stopwatch.GetTimestamp(); // on time (the timer's own lateness is not the server's)
+                    }
+                    else
+                        t0 -= (long)(-wait.TotalSeconds * Stopwatch.Frequency); // late: count from the scheduled start
+                    scheduled += step;
+                }
                 await op();
                 latencies.Add(Stopwatch.GetTimestamp() - t0);
             }

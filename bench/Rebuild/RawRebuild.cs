@@ -6,7 +6,7 @@ using NpgsqlTypes;
 namespace GovEvents.Bench.Rebuild;
 
 /// <summary>
-/// The raw baseline of a rebuild: page the store's events table by sequence (keyset), deserialize
+/// The raw baseline of a rebuild: page Marten's mt_events of the rebuild schema by seq_id (keyset), deserialize
 /// each event, load the current documents of the page's streams, fold, and upsert the page's
 /// documents in one statement (unnest), one transaction per page. No cache across pages and no
 /// overlap of reading and writing: what a straightforward, well-written loop does.
@@ -23,7 +23,7 @@ public sealed class RawRebuild(NpgsqlDataSource db, string eventsTable, int page
         await using (var truncate = new NpgsqlCommand($"truncate {Docs}", conn))
             await truncate.ExecuteNonQueryAsync(ct);
 
-        var pageSql = $"select seq, stream_id, type, data from {eventsTable} where seq > $1 order by seq limit $2";
+        var pageSql = $"select seq_id, stream_id, type, data from {eventsTable} where seq_id > $1 order by seq_id limit $2";
         var loadSql = $"select id, data from {Docs} where id = any($1)";
         var upsertSql = $"""
             insert into {Docs} (id, data, last_seq)
@@ -43,7 +43,7 @@ public sealed class RawRebuild(NpgsqlDataSource db, string eventsTable, int page
                 if (prepare) await cmd.PrepareAsync(ct);
                 await using var r = await cmd.ExecuteReaderAsync(ct);
                 while (await r.ReadAsync(ct))
-                    page.Add((r.GetInt64(0), r.GetString(1), RawJson.Deserialize(r.GetString(3), CaseEventTypes.ByAlias[r.GetString(2)])));
+                    page.Add((r.GetInt64(0), r.GetString(1), RawJson.Deserialize(r, 3, CaseEventTypes.ByAlias[r.GetString(2)])));
             }
             if (page.Count == 0) return processed;
 
@@ -55,7 +55,7 @@ public sealed class RawRebuild(NpgsqlDataSource db, string eventsTable, int page
                 cmd.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = keys });
                 if (prepare) await cmd.PrepareAsync(ct);
                 await using var r = await cmd.ExecuteReaderAsync(ct);
-                while (await r.ReadAsync(ct)) docs[r.GetString(0)] = (RawJson.Deserialize<CaseSummary>(r.GetString(1)), 0);
+                while (await r.ReadAsync(ct)) docs[r.GetString(0)] = (RawJson.Deserialize<CaseSummary>(r, 1), 0);
             }
             foreach (var (seq, streamId, data) in page)
             {

@@ -1,11 +1,11 @@
 using GovEvents.Bench.Scenarios;
 using GovEvents.Bench.Workload;
-using GovEvents.EventStore;
+using GovEvents.Store;
 
 namespace GovEvents.Bench.Rebuild;
 
 /// <summary>
-/// Writes the rebuild's events through the store: streams of 20 events, in cohorts of 1,000
+/// Writes the rebuild's events through <see cref="EventLog"/> (tamper evidence included): streams of 20 events, in cohorts of 1,000
 /// cases that progress together (one event each per round), so that the global feed interleaves
 /// streams the way a busy service centre does. Each call appends to 100 streams in one transaction.
 /// </summary>
@@ -17,7 +17,7 @@ public static class RebuildSeed
 
     public static string StreamId(int k) => $"rb-{k:000000}";
 
-    public static async Task SeedAsync(PgEventStore store, int events, CancellationToken ct)
+    public static async Task SeedAsync(EventLog store, int events, CancellationToken ct)
     {
         var streams = events / EventsPerStream;
         var cohorts = Enumerable.Range(0, (streams + Cohort - 1) / Cohort).ToArray();
@@ -26,8 +26,8 @@ public static class RebuildSeed
             var ids = Enumerable.Range(c * Cohort, Math.Min(Cohort, streams - c * Cohort)).ToArray();
             for (var n = 1; n <= EventsPerStream; n++)
                 foreach (var chunk in ids.Chunk(StreamsPerCall))
-                    await store.AppendAsync(chunk.Select(k => new StreamAppend(StreamId(k), Shared.StreamType, ExpectedVersion.At(n - 1),
-                        [new EventToAppend(CaseSamples.Event(StreamId(k), k, n))])).ToList(), token);
+                    await store.AppendAsync(chunk.Select(k => new StreamAppend(StreamId(k), ExpectedVersion.At(n - 1),
+                        [CaseSamples.Event(StreamId(k), k, n)])).ToList(), token);
         });
     }
 }

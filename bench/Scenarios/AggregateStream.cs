@@ -1,6 +1,8 @@
 using GovEvents.Bench.Measure;
 using GovEvents.Bench.Workload;
-using GovEvents.EventStore;
+using GovEvents.Bench.Stores;
+using GovEvents.Store;
+using Marten;
 using Npgsql;
 
 namespace GovEvents.Bench.Scenarios;
@@ -32,7 +34,7 @@ public static class AggregateStream
                 var count = 0;
                 while (await r.ReadAsync(ct))
                 {
-                    state = CaseSummary.Evolve(state, RawJson.Deserialize(r.GetString(1), CaseEventTypes.ByAlias[r.GetString(0)]));
+                    state = CaseSummary.Evolve(state, RawJson.Deserialize(r, 1, CaseEventTypes.ByAlias[r.GetString(0)]));
                     count++;
                 }
                 if (count != EventsPerStream) throw new InvalidOperationException($"raw aggregate: {id} has {count} events");
@@ -40,7 +42,8 @@ public static class AggregateStream
         }
     }
 
-    public sealed class Store(PgEventStore store, string[] pool) : ISide
+    /// <summary>As a command loads its aggregate: <see cref="EventLog.AggregateStreamAsync{T}"/> (FetchStreamAsync, fold).</summary>
+    public sealed class Store(EventLog log, string[] pool) : ISide
     {
         public Task<Operation> CreateWriterAsync(int writer, CancellationToken ct)
         {
@@ -48,25 +51,48 @@ public static class AggregateStream
             return Task.FromResult<Operation>(async () =>
             {
                 var id = pool[random.Next(pool.Length)];
-                var aggregate = await store.AggregateStreamAsync(id, CaseSummary.Empty, CaseSummary.Evolve, ct: ct);
+                var aggregate = await log.AggregateStreamAsync(id, CaseSummary.Empty, CaseSummary.Evolve, ct: ct);
                 if (aggregate?.Version != EventsPerStream) throw new InvalidOperationException($"store aggregate: {id} is at {aggregate?.Version}");
             });
         }
     }
 
-    /// <summary>The same pool of streams on both sides: raw rows in bench_raw, store events through the store.</summary>
-    public static async Task<(string[] Raw, string[] Store)> SeedAsync(NpgsqlDataSource raw, PgEventStore store, CancellationToken ct)
+    /// <summary>Lever: an inline snapshot kept by the append, so a command loads one document instead of folding 20 events.</summary>
+    public sealed class Snapshot(BenchStore store, string[] pool) : ISide
     {
-        var rawIds = new List<string>();
+        public Task<Operation> CreateWriterAsync(int writer, CancellationToken ct)
+        {
+            var random = new Random(writer);
+            return Task.FromResult<Operation>(async () =>
+            {
+                var id = pool[random.Next(pool.Length)];
+                await using var session = store.Store.QuerySession();
+                var doc = await session.LoadAsync<CaseSnapshot>(id, ct);
+                if (doc?.Version != EventsPerStream) throw new InvalidOperationException($"snapshot: {id} is at {doc?.Version}");
+            });
+        }
+    }
+
+    /// <summary>Raw rows in bench_raw, 20-event streams of the same sample events.</summary>
+    public static async Task<string[]> SeedRawAsync(NpgsqlDataSource raw, CancellationToken ct)
+    {
+        var ids = new List<string>();
+        for (var done = 0; done < PoolStreams; done += 50)
+            ids.AddRange(await RawSeed.StreamsAsync(raw, "rawagg", 50, EventsPerStream, ct));
+        return ids.ToArray();
+    }
+
+    /// <summary>The same streams through <see cref="EventLog"/>, 50 per transaction.</summary>
+    public static async Task<string[]> SeedAsync(EventLog log, CancellationToken ct)
+    {
         var storeIds = new List<string>();
         for (var done = 0; done < PoolStreams; done += 50)
         {
-            rawIds.AddRange(await RawSeed.StreamsAsync(raw, "rawagg", 50, EventsPerStream, ct));
             var ids = Enumerable.Range(0, 50).Select(_ => Shared.NewStreamId("storeagg")).ToArray();
-            await store.AppendAsync(ids.Select(id => new StreamAppend(id, Shared.StreamType, ExpectedVersion.New,
-                Enumerable.Range(1, EventsPerStream).Select(n => new EventToAppend(CaseSamples.Event(id, Shared.Seed(id), n))).ToList())).ToList(), ct);
+            await log.AppendAsync(ids.Select(id => new StreamAppend(id, ExpectedVersion.New,
+                Enumerable.Range(1, EventsPerStream).Select(n => CaseSamples.Event(id, Shared.Seed(id), n)).ToList())).ToList(), ct);
             storeIds.AddRange(ids);
         }
-        return (rawIds.ToArray(), storeIds.ToArray());
+        return storeIds.ToArray();
     }
 }

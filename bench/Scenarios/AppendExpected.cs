@@ -1,6 +1,6 @@
 using GovEvents.Bench.Measure;
 using GovEvents.Bench.Workload;
-using GovEvents.EventStore;
+using GovEvents.Store;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -59,12 +59,13 @@ public static class AppendExpected
         }
     }
 
-    public sealed class Store(PgEventStore store) : ISide
+    /// <summary><see cref="EventLog.AppendAsync(string, ExpectedVersion, IEnumerable{object}, CancellationToken)"/>, as a command appends.</summary>
+    public sealed class Store(EventLog log) : ISide
     {
         public async Task<Operation> CreateWriterAsync(int writer, CancellationToken ct)
         {
             var streams = Enumerable.Range(0, StreamsPerWriter).Select(_ => Shared.NewStreamId("storeapp")).ToArray();
-            await store.AppendAsync(streams.Select(id => StreamAppend.Start(id, Shared.StreamType, CaseSamples.Event(id, Shared.Seed(id), 1))).ToList(), ct);
+            await log.AppendAsync(streams.Select(id => StreamAppend.Start(id, CaseSamples.Event(id, Shared.Seed(id), 1))).ToList(), ct);
             var versions = new int[streams.Length];
             Array.Fill(versions, 1);
             var turn = 0;
@@ -72,9 +73,7 @@ public static class AppendExpected
             {
                 var k = turn++ % streams.Length;
                 var id = streams[k];
-                var result = await store.AppendAsync(id, Shared.StreamType, ExpectedVersion.At(versions[k]),
-                    [CaseSamples.Event(id, Shared.Seed(id), versions[k] + 1)], ct);
-                versions[k] = result.Events[^1].Version;
+                versions[k] = await log.AppendAsync(id, ExpectedVersion.At(versions[k]), [CaseSamples.Event(id, Shared.Seed(id), versions[k] + 1)], ct);
             };
         }
     }

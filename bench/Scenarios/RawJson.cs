@@ -1,17 +1,19 @@
-using GovEvents.EventStore;
-using Newtonsoft.Json;
+using System.Data.Common;
+using GovEvents.Store.Serialization;
 
 namespace GovEvents.Bench.Scenarios;
 
 /// <summary>
-/// Newtonsoft.Json as an application would call it directly, with the same settings the store
-/// uses, so that both sides write and read byte-identical documents.
+/// GovEvents' Newtonsoft serializer called directly, as Marten calls it, so that both sides write and
+/// read byte-identical JSON and parse it from the data reader the same way.
 /// </summary>
 public static class RawJson
 {
-    public static string Serialize(object value) => JsonConvert.SerializeObject(value, EventSerializer.Settings);
+    private static readonly NewtonsoftSerializer Json = new();
 
-    public static object Deserialize(string json, Type type) => JsonConvert.DeserializeObject(json, type, EventSerializer.Settings)!;
+    public static string Serialize(object value) => Json.ToJson(value);
 
-    public static T Deserialize<T>(string json) => JsonConvert.DeserializeObject<T>(json, EventSerializer.Settings)!;
+    public static object Deserialize(DbDataReader reader, int index, Type type) => Json.FromJson(type, reader, index);
+
+    public static T Deserialize<T>(DbDataReader reader, int index) => Json.FromJson<T>(reader, index);
 }

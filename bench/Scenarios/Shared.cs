@@ -1,13 +1,14 @@
-using GovEvents.EventStore;
+using GovEvents.Store;
 
 namespace GovEvents.Bench.Scenarios;
 
 /// <summary>What both sides of a scenario use alike.</summary>
 public static class Shared
 {
+    /// <summary>The raw side's stream type column.</summary>
     public const string StreamType = "case";
 
-    /// <summary>The metadata of a window clerk's request: the store takes it from the ambient context, raw serializes it.</summary>
+    /// <summary>The metadata of a window clerk's request: GovEvents takes it from the ambient context (correlation id in Marten's column, the rest in headers), raw serializes it.</summary>
     public static readonly EventMetadata Metadata = new()
     {
         ActorId = "staff-0231", ActorKind = ActorKind.Staff, Role = "acceptance-clerk", Department = "yuexiu-market-regulation",

@@ -1,6 +1,6 @@
 using GovEvents.Bench.Measure;
 using GovEvents.Bench.Workload;
-using GovEvents.EventStore;
+using GovEvents.Store;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -44,12 +44,13 @@ public static class StartStream
         });
     }
 
-    public sealed class Store(PgEventStore store) : ISide
+    /// <summary><see cref="EventLog.StartStreamAsync"/>: a lightweight session, StartStream, SaveChangesAsync.</summary>
+    public sealed class Store(EventLog log) : ISide
     {
         public Task<Operation> CreateWriterAsync(int writer, CancellationToken ct) => Task.FromResult<Operation>(async () =>
         {
             var id = Shared.NewStreamId("store");
-            await store.StartStreamAsync(id, Shared.StreamType, [CaseSamples.Submitted(id, Shared.Seed(id))], ct);
+            await log.StartStreamAsync(id, [CaseSamples.Submitted(id, Shared.Seed(id))], ct);
         });
     }
 }
