@@ -26,10 +26,10 @@ public interface ICaseEvent
 
 /// <summary>
 /// Received by any channel. Carries the matter version it was received under: an open case keeps
-/// it even when the catalogue is revised.
+/// it even when the catalogue is revised, and the query code only as its salted hash.
 /// </summary>
 public sealed record CaseSubmitted(
-    string CaseId, string CaseNumber, string QueryCode, int MatterVersion, MatterDefinition Matter,
+    string CaseId, string CaseNumber, QueryCodeHash QueryCodeHash, int MatterVersion, MatterDefinition Matter,
     Applicant Applicant, Channel Channel, IReadOnlyList<string> Materials, string? AgentStaffId, string? SubmittedBy,
     bool CommitmentSigned, string? WindowCode, DateTimeOffset ReceivedAt, DateOnly ReceivedDate, DateOnly AcceptanceDueDate) : ICaseEvent;
 

@@ -19,7 +19,7 @@ public static partial class CaseDecider
         var unknown = c.Materials.Except(m.Materials.Select(x => x.Code)).ToList();
         if (unknown.Count > 0) return Decision.Refuse(Rules.InvalidState, $"Materials not required by {m.Code}: {string.Join(", ", unknown)}.");
 
-        var submitted = new CaseSubmitted(c.CaseId, c.CaseNumber, c.QueryCode, c.Matter.Version, m, c.Applicant, c.Channel,
+        var submitted = new CaseSubmitted(c.CaseId, c.CaseNumber, c.QueryCodeHash, c.Matter.Version, m, c.Applicant, c.Channel,
             c.Materials.Distinct().ToList(), c.AgentStaffId, c.SubmittedBy, c.CommitmentSigned && m.Commitment is not null, c.WindowCode,
             clock.Now, clock.Today, AcceptanceDueDate(clock.Today, clock.Calendar));
 

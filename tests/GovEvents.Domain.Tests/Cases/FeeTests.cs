@@ -200,7 +200,7 @@ public sealed class FeeTests : CaseSpec
     public void An_instant_approval_of_a_matter_with_fees_waits_for_its_notice_to_be_settled()
     {
         var def = MatterDef(tiers: 1, instant: true) with { FeeItemCodes = ["F-STD"] };
-        var submit = CaseDecider.Submit(new SubmitCase(Id, "2026-000001", "123456", MatterOf(def),
+        var submit = CaseDecider.Submit(new SubmitCase(Id, "2026-000001", QueryCodeHash.Of("123456", new byte[QueryCodeHash.SaltBytes]), MatterOf(def),
             new Applicant(ApplicantKind.Person, "张三", "110101199001011234", "13800000000"), Channel.Online,
             ["application-form", "site-plan"], null, false, null, "applicant-1"), At(3, 2));
         submit.Events.Select(e => e.GetType()).ShouldBe([typeof(CaseSubmitted), typeof(CaseAccepted), typeof(ApprovalAwaitingFees)]);

@@ -8,7 +8,7 @@ namespace GovEvents.Domain.Tests.Cases;
 public sealed class IntakeTests : CaseSpec
 {
     private static SubmitCase SubmitCmd(Matter matter, params string[] materials) =>
-        new(Id, "2026-000001", "123456", matter, new Applicant(ApplicantKind.Person, "张三", "1101", "138"), Channel.Online, materials, null, false, null);
+        new(Id, "2026-000001", QueryCodeHash.Of("123456", new byte[QueryCodeHash.SaltBytes]), matter, new Applicant(ApplicantKind.Person, "张三", "1101", "138"), Channel.Online, materials, null, false, null);
 
     [Fact]
     public void Submitting_to_a_revoked_matter_is_refused() =>
