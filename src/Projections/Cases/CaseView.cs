@@ -127,7 +127,7 @@ public static class CaseViewBuilder
             CaseApproved a => view with
             {
                 Status = "approved", Outcome = "approved", DecidedAt = a.DecidedAt, LicenceDueDate = a.LicenceDueDate,
-                PostCheckDueDate = a.PostCheckDueDate, Instant = a.Basis.StartsWith("instant", StringComparison.Ordinal),
+                PostCheckDueDate = a.PostCheckDueDate, Instant = a.Route == ApprovalRoute.InstantApproval,
                 Fees = CaseFeesView.Approved(view.Fees),
             },
             CaseDenied d => view with { Status = "denied", Outcome = "denied", DecidedAt = d.DecidedAt, ClosedAt = d.DecidedAt },
