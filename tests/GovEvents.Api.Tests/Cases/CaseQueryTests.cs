@@ -63,6 +63,7 @@ public sealed class CaseQueryTests(HallApiFactory api) : IClassFixture<HallApiFa
             Strings(json).ShouldNotContain(c.QueryCode);
             Names(json).ShouldNotContain("queryCode");
         }
+        await _hall.CaughtUpAsync();
         (await _hall.Anonymous.GetAsync($"/api/public/cases/{c.CaseNumber}?queryCode={c.QueryCode}")).StatusCode.ShouldBe(HttpStatusCode.OK);
     }
 
