@@ -52,6 +52,8 @@ public static class CaseEndpoints
 
         var matter = await reference.MatterAsync(request.MatterCode!, ct);
         if (matter.Definition is null) return CommandResults.Invalid("matterCode", $"No matter {request.MatterCode} in the catalogue.");
+        var unknown = request.Materials!.Except(matter.Definition.Materials.Select(m => m.Code)).ToList();
+        if (unknown.Count > 0) return CommandResults.Invalid("materials", $"Materials not required by {matter.Definition.Code}: {string.Join(", ", unknown)}.");
 
         // An agent (代办员) acts for the applicant and is recorded as such; a clerk may name one.
         var agent = actor.IsInRole(Roles.Agent) && !actor.IsInRole(Roles.Clerk) ? actor.Subject : request.AgentStaffId;
@@ -59,7 +61,7 @@ public static class CaseEndpoints
         var caseId = Guid.CreateVersion7(clock.Now).ToString();
         var caseNumber = await NextCaseNumberAsync(db, store.Schema, clock.Today.Year, ct);
         var queryCode = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6");
-        var command = new SubmitCase(caseId, caseNumber, queryCode, matter,
+        var command = new SubmitCase(caseId, caseNumber, QueryCodeHash.Of(queryCode, RandomNumberGenerator.GetBytes(QueryCodeHash.SaltBytes)), matter,
             new Applicant(a!.Kind!.Value, a.Name!, a.IdNumber!, a.Phone!), request.Channel!.Value, request.Materials!,
             agent, request.CommitmentSigned ?? false, actor.WindowCode, actor.Subject);
 

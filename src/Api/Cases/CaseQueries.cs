@@ -131,8 +131,12 @@ public static class CaseQueries
         // 信息服务: progress by case number and query code, no login, minimal data; a wrong code looks like no case.
         if (string.IsNullOrWhiteSpace(queryCode)) return CommandResults.NotFound("No such case.");
         await using var session = store.Store.QuerySession();
-        var v = await session.Query<CaseView>().FirstOrDefaultAsync(x => x.CaseNumber == caseNumber && x.QueryCode == queryCode, ct);
-        if (v is null) return CommandResults.NotFound("No such case.");
+        var v = await session.Query<CaseView>().FirstOrDefaultAsync(x => x.CaseNumber == caseNumber, ct);
+        // An unknown case number costs a hash too, so that timing does not tell it from a wrong code.
+        var hash = v?.QueryCodeHash ?? UnknownCase;
+        if (!hash.Matches(queryCode) || v is null) return CommandResults.NotFound("No such case.");
         return Results.Ok(new PublicCaseResponse(v.CaseNumber, v.MatterName, v.Status, v.ReceivedAt, v.PromisedDeadline));
     }
+
+    private static readonly QueryCodeHash UnknownCase = QueryCodeHash.Of("", new byte[QueryCodeHash.SaltBytes]);
 }

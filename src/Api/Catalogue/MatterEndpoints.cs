@@ -100,7 +100,7 @@ public static class MatterEndpoints
         var state = loaded?.State ?? new Matter();
         var decision = decide(state);
         if (decision.Refusal is { Rule: "not-found" }) return CommandResults.NotFound($"No matter {code}.");
-        if (decision.Refusal is { Rule: Rules.InvalidState } exists && created) return CommandResults.Conflict(exists.Detail);
+        if (decision.Refusal is { Rule: Rules.MatterExists } exists && created) return CommandResults.Conflict(exists.Detail);
         if (decision.Refusal is { } refusal) return Refusal.Refused(refusal.Rule, refusal.Detail);
         if (decision.Events.Count == 0) return Results.Ok(new CommandResponse(code, state.Version, state.Revoked ? "revoked" : "published"));
         try

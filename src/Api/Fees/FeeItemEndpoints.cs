@@ -84,7 +84,7 @@ public static partial class FeeItemEndpoints
         var loaded = await store.AggregateStreamAsync(streamId, new FeeItem(), FeeItem.Evolve, ct: ct);
         var decision = decide(loaded?.State ?? new FeeItem());
         if (decision.Refusal is { Rule: FeeItem.NotFound }) return CommandResults.NotFound($"No fee item {code}.");
-        if (decision.Refusal is { Rule: Rules.InvalidState } exists && created) return CommandResults.Conflict(exists.Detail);
+        if (decision.Refusal is { Rule: Rules.FeeItemExists } exists && created) return CommandResults.Conflict(exists.Detail);
         if (decision.Refusal is { } refusal) return Refusal.Refused(refusal.Rule, refusal.Detail);
         var version = loaded?.Version ?? 0;
         if (decision.Events.Count > 0)

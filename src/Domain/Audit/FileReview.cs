@@ -41,8 +41,8 @@ public sealed record FileReview(string? Id, ImmutableList<string> Sample, Immuta
     public static Decision Start(string reviewId, DateOnly from, DateOnly to, int sampleSize, IReadOnlyList<string> closedCaseIds,
         Random random, string by, DateTimeOffset now)
     {
-        if (to < from) return Decision.Refuse(Rules.InvalidState, "The period ends before it starts.");
-        if (sampleSize < 1) return Decision.Refuse(Rules.InvalidState, "A sample holds at least one case.");
+        if (to < from) return Decision.Refuse(Rules.PeriodInvalid, "The period ends before it starts.");
+        if (sampleSize < 1) return Decision.Refuse(Rules.SampleSizeInvalid, "A sample holds at least one case.");
         var drawn = closedCaseIds.Distinct().ToArray();
         random.Shuffle(drawn);
         return Decision.Of(new FileReviewStarted(reviewId, from, to, sampleSize, [.. drawn.Take(sampleSize)], by, now));
@@ -50,8 +50,8 @@ public sealed record FileReview(string? Id, ImmutableList<string> Sample, Immuta
 
     public static Decision Grade(FileReview state, string caseId, FileGrade grade, string findings, string by, DateTimeOffset now)
     {
-        if (state.Id is null) return Decision.Refuse(Rules.InvalidState, "No such file review.");
-        if (!state.Sample.Contains(caseId)) return Decision.Refuse(Rules.InvalidState, $"Case {caseId} is not in this review's sample.");
+        if (state.Id is null) return Decision.Refuse(Rules.NotFound, "No such file review.");
+        if (!state.Sample.Contains(caseId)) return Decision.Refuse(Rules.CaseNotInSample, $"Case {caseId} is not in this review's sample.");
         if (state.Grades.ContainsKey(caseId)) return Decision.Refuse(Rules.AlreadyDecided, $"Case {caseId} is graded already.");
         if (grade == FileGrade.Fail && string.IsNullOrWhiteSpace(findings))
             return Decision.Refuse(Rules.ReasonRequired, "A failing grade states its findings.");

@@ -62,7 +62,7 @@ public sealed record Case
         or CaseStatus.Delivered or CaseStatus.Revoked;
     public bool Closed => Status is CaseStatus.Delivered or CaseStatus.Denied or CaseStatus.NotAccepted
         or CaseStatus.Withdrawn or CaseStatus.Terminated or CaseStatus.Revoked or CaseStatus.Transferred;
-    public bool AwaitingAcceptance => Status is CaseStatus.Submitted or CaseStatus.Supplementing;
+    public bool AwaitingAcceptance => Exists && Status is CaseStatus.Submitted or CaseStatus.Supplementing;
     public bool UnderReview => Status is CaseStatus.Accepted or CaseStatus.InReview or CaseStatus.ParallelReview;
 
     public static readonly Case Initial = new();
@@ -118,7 +118,7 @@ public sealed record Case
         CaseSuspended s => state with { Status = CaseStatus.Suspended, OpenSuspension = s },
         CaseResumed r => state with
         {
-            Status = Enum.Parse<CaseStatus>(state.OpenSuspension!.StatusBefore) is var before
+            Status = state.OpenSuspension!.StatusBefore is var before
                      && before == CaseStatus.ParallelReview && state.Parallel is { Complete: true } ? CaseStatus.InReview : before,
             OpenSuspension = null, StoppedDays = state.StoppedDays + r.StoppedWorkingDays,
             PromisedDeadline = r.PromisedDeadline, StatutoryDeadline = r.StatutoryDeadline,

@@ -8,7 +8,7 @@ namespace GovEvents.Domain.Cases;
 public sealed record CaseClock(DateTimeOffset Now, DateOnly Today, WorkingCalendar Calendar);
 
 public sealed record SubmitCase(
-    string CaseId, string CaseNumber, string QueryCode, Matter Matter, Applicant Applicant, Channel Channel,
+    string CaseId, string CaseNumber, QueryCodeHash QueryCodeHash, Matter Matter, Applicant Applicant, Channel Channel,
     IReadOnlyList<string> Materials, string? AgentStaffId, bool CommitmentSigned, string? WindowCode, string? SubmittedBy = null);
 public sealed record RequestSupplement(IReadOnlyList<string> Materials, string Note);
 public sealed record Supplement(IReadOnlyList<string> Materials);

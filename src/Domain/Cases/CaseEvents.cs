@@ -9,6 +9,8 @@ public enum ParallelOpinion { Agree, Conditional, Disagree }
 public enum DeemedCause { Timeout, Absence }
 public enum DeliveryMethod { Window, Mail, Electronic }
 public enum PostCheckOutcome { Confirmed, False }
+/// <summary>How a case came to be approved: the final tier's signature, 告知承诺 (notification-commitment) or 秒批 (instant approval).</summary>
+public enum ApprovalRoute { Signature, Commitment, InstantApproval }
 
 public sealed record Applicant(ApplicantKind Kind, string Name, string IdNumber, string Phone);
 /// <summary>容缺: a deferrable material accepted as missing, due by a date.</summary>
@@ -26,10 +28,10 @@ public interface ICaseEvent
 
 /// <summary>
 /// Received by any channel. Carries the matter version it was received under: an open case keeps
-/// it even when the catalogue is revised.
+/// it even when the catalogue is revised, and the query code only as its salted hash.
 /// </summary>
 public sealed record CaseSubmitted(
-    string CaseId, string CaseNumber, string QueryCode, int MatterVersion, MatterDefinition Matter,
+    string CaseId, string CaseNumber, QueryCodeHash QueryCodeHash, int MatterVersion, MatterDefinition Matter,
     Applicant Applicant, Channel Channel, IReadOnlyList<string> Materials, string? AgentStaffId, string? SubmittedBy,
     bool CommitmentSigned, string? WindowCode, DateTimeOffset ReceivedAt, DateOnly ReceivedDate, DateOnly AcceptanceDueDate) : ICaseEvent;
 
@@ -49,7 +51,7 @@ public sealed record CaseDeemedAccepted(string CaseId, DateOnly EffectiveDate, D
 public sealed record SignatureRecorded(
     string CaseId, Tier Tier, string SignerId, Opinion Opinion, string Comment, bool OnSite,
     string? DelegationId, bool AsLeader, DateTimeOffset SignedAt) : ICaseEvent;
-public sealed record CaseApproved(string CaseId, string DecidedBy, string Basis, DateOnly LicenceDueDate, DateOnly? PostCheckDueDate, DateTimeOffset DecidedAt) : ICaseEvent;
+public sealed record CaseApproved(string CaseId, string DecidedBy, ApprovalRoute Route, string Basis, DateOnly LicenceDueDate, DateOnly? PostCheckDueDate, DateTimeOffset DecidedAt) : ICaseEvent;
 public sealed record CaseDenied(string CaseId, string DecidedBy, string Reason, string LegalBasis, string RightsNotice, DateTimeOffset DecidedAt) : ICaseEvent;
 
 public sealed record ParallelReviewStarted(string CaseId, string LeadDepartmentCode, IReadOnlyList<ParallelParticipant> Participants, DateTimeOffset StartedAt) : ICaseEvent;
@@ -61,7 +63,7 @@ public sealed record JointMeetingHeld(string CaseId, DateTimeOffset HeldAt, IRea
 /// <summary>特别程序: the clock stops (unless the procedure's time counts toward the limit).</summary>
 public sealed record CaseSuspended(
     string CaseId, string Reason, string ReasonName, string LegalBasis, bool CountsTowardLimit, int ExpectedDays,
-    string ApprovedBy, string Note, string StatusBefore, DateOnly SuspendedOn, DateTimeOffset SuspendedAt) : ICaseEvent;
+    string ApprovedBy, string Note, CaseStatus StatusBefore, DateOnly SuspendedOn, DateTimeOffset SuspendedAt) : ICaseEvent;
 public sealed record CaseResumed(string CaseId, int StoppedWorkingDays, DateOnly PromisedDeadline, DateOnly StatutoryDeadline, DateTimeOffset ResumedAt) : ICaseEvent;
 public sealed record DeadlineExtended(string CaseId, int Days, string ApprovedBy, string Reason, DateOnly PromisedDeadline, DateOnly StatutoryDeadline, DateTimeOffset ExtendedAt) : ICaseEvent;
 

@@ -13,13 +13,13 @@ public static partial class CaseDecider
 
     public static Decision Submit(SubmitCase c, CaseClock clock)
     {
-        if (c.Matter.Definition is null) return Decision.Refuse(Rules.InvalidState, "No such matter in the catalogue.");
+        if (c.Matter.Definition is null) return Decision.Refuse(Rules.MatterUnknown, "No such matter in the catalogue.");
         if (c.Matter.Revoked) return Decision.Refuse(Rules.MatterRevoked, $"Matter {c.Matter.Definition.Code} is revoked and takes no new applications.");
         var m = c.Matter.Definition;
         var unknown = c.Materials.Except(m.Materials.Select(x => x.Code)).ToList();
-        if (unknown.Count > 0) return Decision.Refuse(Rules.InvalidState, $"Materials not required by {m.Code}: {string.Join(", ", unknown)}.");
+        if (unknown.Count > 0) return Decision.Refuse(Rules.MaterialUnknown, $"Materials not required by {m.Code}: {string.Join(", ", unknown)}.");
 
-        var submitted = new CaseSubmitted(c.CaseId, c.CaseNumber, c.QueryCode, c.Matter.Version, m, c.Applicant, c.Channel,
+        var submitted = new CaseSubmitted(c.CaseId, c.CaseNumber, c.QueryCodeHash, c.Matter.Version, m, c.Applicant, c.Channel,
             c.Materials.Distinct().ToList(), c.AgentStaffId, c.SubmittedBy, c.CommitmentSigned && m.Commitment is not null, c.WindowCode,
             clock.Now, clock.Today, AcceptanceDueDate(clock.Today, clock.Calendar));
 
@@ -29,10 +29,10 @@ public static partial class CaseDecider
             var accepted = Accepted(Case.Evolve(Case.Initial, submitted), [], clock);
             // A matter with fees is approved by the system once its notice is settled (rule 6).
             if (m.FeeItemCodes.Count > 0)
-                return Decision.Of(submitted, accepted, new ApprovalAwaitingFees(c.CaseId, "system",
+                return Decision.Of(submitted, accepted, new ApprovalAwaitingFees(c.CaseId, SystemActor, ApprovalRoute.InstantApproval,
                     $"instant-approval rule {m.Code}@v{c.Matter.Version}", IssueLicence: true, PostCheckDays: null, clock.Now));
             return Decision.Of(submitted, accepted,
-                new CaseApproved(c.CaseId, SystemActor, $"instant-approval rule {m.Code}@v{c.Matter.Version}",
+                new CaseApproved(c.CaseId, SystemActor, ApprovalRoute.InstantApproval, $"instant-approval rule {m.Code}@v{c.Matter.Version}",
                     clock.Calendar.AddWorkingDays(clock.Today, LicenceDays), null, clock.Now),
                 new LicenceIssued(c.CaseId, $"{c.CaseNumber}-L", null, clock.Now));
         }
@@ -45,7 +45,7 @@ public static partial class CaseDecider
         if (!state.AwaitingAcceptance) return InvalidState(state, "ask for supplements");
         if (c.Materials.Count == 0) return Decision.Refuse(Rules.MaterialsIncomplete, "Name the materials to supplement.");
         var unknown = c.Materials.Except(state.Matter.Materials.Select(m => m.Code)).ToList();
-        if (unknown.Count > 0) return Decision.Refuse(Rules.InvalidState, $"Materials not required by the matter: {string.Join(", ", unknown)}.");
+        if (unknown.Count > 0) return Decision.Refuse(Rules.MaterialUnknown, $"Materials not required by the matter: {string.Join(", ", unknown)}.");
         var repeated = state.FirstSupplementRequest is { } first && c.Materials.Except(first).Any();
         var late = clock.Calendar.WorkingDaysBetween(state.ReceivedDate, clock.Today) > AcceptanceWindowDays;
         return Decision.Of(new SupplementRequested(state.Id, c.Materials.Distinct().ToList(), c.Note ?? "", repeated, late, clock.Now));
@@ -55,8 +55,8 @@ public static partial class CaseDecider
     {
         if (!state.Exists || state.Closed || state.Decided && !state.Deferred.Any()) return InvalidState(state, "take supplements");
         var unknown = c.Materials.Except(state.Matter.Materials.Select(m => m.Code)).ToList();
-        if (c.Materials.Count == 0 || unknown.Count > 0)
-            return Decision.Refuse(Rules.InvalidState, $"Supplement materials the matter requires ({string.Join(", ", unknown)} are not).");
+        if (c.Materials.Count == 0) return Decision.Refuse(Rules.MaterialsRequired, "Name the materials supplemented.");
+        if (unknown.Count > 0) return Decision.Refuse(Rules.MaterialUnknown, $"Materials not required by the matter: {string.Join(", ", unknown)}.");
         var fresh = c.Materials.Where(m => !state.Materials.Contains(m)).Distinct().ToList();
         return fresh.Count == 0 && state.Status != CaseStatus.Supplementing
             ? Decision.Nothing
@@ -90,8 +90,8 @@ public static partial class CaseDecider
     private static object? CommitmentApproval(Case state, CaseClock clock) =>
         state.CommitmentSigned && state.Matter.Commitment is { } commitment
             ? state.Matter.FeeItemCodes.Count > 0
-                ? new ApprovalAwaitingFees(state.Id, "commitment", "notification-commitment", IssueLicence: false, commitment.PostCheckDays, clock.Now)
-                : new CaseApproved(state.Id, "commitment", "notification-commitment",
+                ? new ApprovalAwaitingFees(state.Id, "commitment", ApprovalRoute.Commitment, "notification-commitment", IssueLicence: false, commitment.PostCheckDays, clock.Now)
+                : new CaseApproved(state.Id, "commitment", ApprovalRoute.Commitment, "notification-commitment",
                     clock.Calendar.AddWorkingDays(clock.Today, LicenceDays),
                     clock.Calendar.AddWorkingDays(clock.Today, commitment.PostCheckDays), clock.Now)
             : null;
@@ -150,7 +150,7 @@ public static partial class CaseDecider
     {
         if (state.Decided) return Decision.Refuse(Rules.AlreadyDecided, "A decided case is not transferred.");
         if (!state.UnderReview) return InvalidState(state, "transfer");
-        if (string.IsNullOrWhiteSpace(c.ToHall)) return Decision.Refuse(Rules.InvalidState, "Name the hall the case goes to.");
+        if (string.IsNullOrWhiteSpace(c.ToHall)) return Decision.Refuse(Rules.HallRequired, "Name the hall the case goes to.");
         if (string.IsNullOrWhiteSpace(c.Reason)) return Decision.Refuse(Rules.ReasonRequired, "A transfer states its reason.");
         return Decision.Of(new CaseTransferred(state.Id, c.ToHall, c.Reason, [.. state.Materials.Order()], clock.Now));
     }
@@ -163,7 +163,7 @@ public static partial class CaseDecider
 
     internal static Decision InvalidState(Case state, string what) =>
         !state.Exists
-            ? Decision.Refuse(Rules.InvalidState, "No such case.")
+            ? Decision.Refuse(Rules.NotFound, "No such case.")
             : state.Decided && what is "approve" or "deny" or "sign"
                 ? Decision.Refuse(Rules.AlreadyDecided, "The case is already decided.")
                 : Decision.Refuse(Rules.InvalidState, $"Cannot {what} a case that is {Kebab(state.Status)}.");

@@ -6,8 +6,8 @@ public static partial class CaseDecider
     public static Decision IssueLicence(Case state, IssueLicence c, CaseClock clock)
     {
         if (state.Status != CaseStatus.Approved) return InvalidState(state, "issue a licence for");
-        if (string.IsNullOrWhiteSpace(c.LicenceNumber)) return Decision.Refuse(Rules.InvalidState, "A licence needs its number.");
-        if (c.ValidUntil is { } until && until <= clock.Today) return Decision.Refuse(Rules.InvalidState, "A licence is valid until a future date.");
+        if (string.IsNullOrWhiteSpace(c.LicenceNumber)) return Decision.Refuse(Rules.LicenceNumberRequired, "A licence needs its number.");
+        if (c.ValidUntil is { } until && until <= clock.Today) return Decision.Refuse(Rules.LicenceValidityPast, "A licence is valid until a future date.");
         return Decision.Of(new LicenceIssued(state.Id, c.LicenceNumber, c.ValidUntil, clock.Now));
     }
 
@@ -19,8 +19,8 @@ public static partial class CaseDecider
     /// <summary>告知承诺 post-check: a false commitment revokes the licence.</summary>
     public static Decision RecordPostCheck(Case state, RecordPostCheck c, CaseClock clock)
     {
-        if (state.PostCheckDueDate is null) return Decision.Refuse(Rules.InvalidState, "Only a case approved on commitment has a post-check.");
-        if (state.PostCheckDone) return Decision.Refuse(Rules.InvalidState, "The post-check is already recorded.");
+        if (state.PostCheckDueDate is null) return Decision.Refuse(Rules.PostCheckNotApplicable, "Only a case approved on commitment has a post-check.");
+        if (state.PostCheckDone) return Decision.Refuse(Rules.PostCheckExists, "The post-check is already recorded.");
         if (state.Status == CaseStatus.Revoked) return InvalidState(state, "post-check");
         var check = new PostCheckRecorded(state.Id, c.Outcome, c.Note ?? "", clock.Now);
         return c.Outcome == PostCheckOutcome.False

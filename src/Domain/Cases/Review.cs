@@ -52,7 +52,7 @@ public static partial class CaseDecider
             delegation?.Grant!.DelegationId, asLeader, clock.Now);
         if (!final || c.Opinion == Opinion.Return) return Decision.Of(signature);
         return c.Opinion == Opinion.Approve
-            ? Decision.Of(signature, new CaseApproved(state.Id, c.SignerId, "signature",
+            ? Decision.Of(signature, new CaseApproved(state.Id, c.SignerId, ApprovalRoute.Signature, "signature",
                 clock.Calendar.AddWorkingDays(clock.Today, LicenceDays), null, clock.Now))
             : Decision.Of([signature, new CaseDenied(state.Id, c.SignerId, c.Reason!, c.LegalBasis!, RightsNotice, clock.Now),
                 .. CancelFees(state, FeeCancelCause.Denied, clock)]);
@@ -62,13 +62,13 @@ public static partial class CaseDecider
     public static Decision StartParallelReview(Case state, StartParallelReview c, CaseClock clock)
     {
         if (state.Decided) return Decision.Refuse(Rules.AlreadyDecided, "The case is already decided.");
+        if (state.Parallel is not null) return Decision.Refuse(Rules.ParallelReviewExists, "Parallel review has already started.");
         if (state.Status is not (CaseStatus.Accepted or CaseStatus.InReview)) return InvalidState(state, "start parallel review of");
-        if (state.Parallel is not null) return Decision.Refuse(Rules.InvalidState, "Parallel review has already started.");
         var participants = (c.Participants is { Count: > 0 } p ? p : state.Matter.Parallel?.Participants ?? [])
             .Where(d => d != state.Matter.DepartmentCode).Distinct().ToList();
         var days = c.OpinionDays ?? state.Matter.Parallel?.OpinionDays ?? 5;
-        if (participants.Count == 0) return Decision.Refuse(Rules.InvalidState, "Parallel review needs participating departments.");
-        if (days < 1) return Decision.Refuse(Rules.InvalidState, "Opinion days are 1 or more.");
+        if (participants.Count == 0) return Decision.Refuse(Rules.ParticipantsRequired, "Parallel review needs participating departments.");
+        if (days < 1) return Decision.Refuse(Rules.OpinionDaysInvalid, "Opinion days are 1 or more.");
         var due = clock.Calendar.AddWorkingDays(clock.Today, days);
         return Decision.Of(new ParallelReviewStarted(state.Id, state.Matter.DepartmentCode,
             participants.Select(d => new ParallelParticipant(d, due)).ToList(), clock.Now));
@@ -79,8 +79,8 @@ public static partial class CaseDecider
         if (state.Parallel is null) return Decision.Refuse(Rules.InvalidState, "The case is not in parallel review.");
         if (state.Decided) return Decision.Refuse(Rules.AlreadyDecided, "The case is already decided.");
         var participant = state.Parallel.Participants.FirstOrDefault(p => p.DepartmentCode == c.DepartmentCode);
-        if (participant is null) return Decision.Refuse(Rules.InvalidState, $"{c.DepartmentCode} does not take part in this review.");
-        if (participant.Answered) return Decision.Refuse(Rules.InvalidState, $"{c.DepartmentCode} has already given its opinion{(participant.Deemed ? " (deemed consent)" : "")}.");
+        if (participant is null) return Decision.Refuse(Rules.ParticipantUnknown, $"{c.DepartmentCode} does not take part in this review.");
+        if (participant.Answered) return Decision.Refuse(Rules.OpinionExists, $"{c.DepartmentCode} has already given its opinion{(participant.Deemed ? " (deemed consent)" : "")}.");
         return Decision.Of(new ParallelOpinionGiven(state.Id, c.DepartmentCode, c.Opinion, c.Comment ?? "", clock.Now));
     }
 
@@ -129,7 +129,7 @@ public static partial class CaseDecider
         if (c.ExpectedDays < 1) return Decision.Refuse(Rules.SuspensionReasonInvalid, "A stop states its expected days.");
         if (string.IsNullOrWhiteSpace(c.ApprovedBy)) return Decision.Refuse(Rules.SuspensionReasonInvalid, "A stop is approved by a named person.");
         return Decision.Of(new CaseSuspended(state.Id, c.Reason!, name, basis, counts, c.ExpectedDays, c.ApprovedBy, c.Note ?? "",
-            state.Status.ToString(), clock.Today, clock.Now));
+            state.Status, clock.Today, clock.Now));
     }
 
     /// <summary>Resumption: stopped working days move both deadlines, unless the procedure counted toward the limit.</summary>
@@ -151,7 +151,7 @@ public static partial class CaseDecider
         var max = state.Matter.JointHandling ? 15 : 10;
         if (c.Days < 1 || c.Days > max) return Decision.Refuse(Rules.ExtensionTooLong, $"An extension is 1 to {max} working days.");
         if (string.IsNullOrWhiteSpace(c.Reason)) return Decision.Refuse(Rules.ReasonRequired, "The reason is told to the applicant.");
-        if (string.IsNullOrWhiteSpace(c.ApprovedBy)) return Decision.Refuse(Rules.InvalidState, "An extension is approved by the agency's head.");
+        if (string.IsNullOrWhiteSpace(c.ApprovedBy)) return Decision.Refuse(Rules.ExtensionNeedsApproval, "An extension is approved by the agency's head.");
         return Decision.Of(new DeadlineExtended(state.Id, c.Days, c.ApprovedBy, c.Reason,
             clock.Calendar.AddWorkingDays(state.PromisedDeadline!.Value, c.Days),
             clock.Calendar.AddWorkingDays(state.StatutoryDeadline!.Value, c.Days), clock.Now));

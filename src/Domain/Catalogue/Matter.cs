@@ -112,7 +112,7 @@ public sealed record Matter(MatterDefinition? Definition = null, int Version = 0
 
     public static Decision Publish(Matter state, MatterDefinition definition, DateTimeOffset now) =>
         state.Version > 0
-            ? Decision.Refuse(Rules.InvalidState, $"Matter {definition.Code} is already in the catalogue; revise it instead.")
+            ? Decision.Refuse(Rules.MatterExists, $"Matter {definition.Code} is already in the catalogue; revise it instead.")
             : Decision.Of(new MatterPublished(definition.Code, 1, definition, now));
 
     public static Decision Revise(Matter state, MatterDefinition definition, DateTimeOffset now)

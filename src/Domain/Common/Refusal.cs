@@ -50,4 +50,48 @@ public static class Rules
     public const string ReceiptDuplicate = "receipt-duplicate";
     public const string WaiverExceedsFee = "waiver-exceeds-fee";
     public const string RefundExceedsDue = "refund-exceeds-due";
+
+    /// <summary>The thing addressed does not exist: the API's 404, never a 422.</summary>
+    public const string NotFound = "not-found";
+
+    // What was wrong, where a refusal is not a step out of order (invalid-state).
+    public const string MatterUnknown = "matter-unknown";
+    public const string MatterExists = "matter-exists";
+    public const string MaterialUnknown = "material-unknown";
+    public const string MaterialsRequired = "materials-required";
+    public const string HallRequired = "hall-required";
+    public const string ParallelReviewExists = "parallel-review-exists";
+    public const string ParticipantsRequired = "participants-required";
+    public const string OpinionDaysInvalid = "opinion-days-invalid";
+    public const string ParticipantUnknown = "participant-unknown";
+    public const string OpinionExists = "opinion-exists";
+    public const string ExtensionNeedsApproval = "extension-needs-approval";
+    public const string LicenceNumberRequired = "licence-number-required";
+    public const string LicenceValidityPast = "licence-validity-past";
+    public const string PostCheckNotApplicable = "post-check-not-applicable";
+    public const string PostCheckExists = "post-check-exists";
+    public const string FeeItemsRequired = "fee-items-required";
+    public const string FeeItemDuplicate = "fee-item-duplicate";
+    public const string FeeItemExists = "fee-item-exists";
+    public const string FeeItemNotOnNotice = "fee-item-not-on-notice";
+    public const string FeeNoticeLocked = "fee-notice-locked";
+    public const string AmountInvalid = "amount-invalid";
+    public const string ReceiptRequired = "receipt-required";
+    public const string RefundNotDue = "refund-not-due";
+    public const string RatingLevelInvalid = "rating-level-invalid";
+    public const string RatingNotBad = "rating-not-bad";
+    public const string CallbackExists = "callback-exists";
+    public const string AppealExists = "appeal-exists";
+    public const string ComplaintExists = "complaint-exists";
+    public const string ContentRequired = "content-required";
+    public const string TargetRequired = "target-required";
+    public const string ComplainantContactRequired = "complainant-contact-required";
+    public const string DepartmentRequired = "department-required";
+    public const string DueDaysInvalid = "due-days-invalid";
+    public const string ComplaintUnsubstantiated = "complaint-unsubstantiated";
+    public const string ActionsRequired = "actions-required";
+    public const string SatisfactionInvalid = "satisfaction-invalid";
+    public const string PeriodInvalid = "period-invalid";
+    public const string SampleSizeInvalid = "sample-size-invalid";
+    public const string CaseNotInSample = "case-not-in-sample";
 }

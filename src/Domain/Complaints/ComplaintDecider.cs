@@ -23,11 +23,11 @@ public static class ComplaintDecider
 
     public static Decision File(Complaint state, FileComplaint c, ComplaintDeadlines deadlines, CaseClock clock)
     {
-        if (state.Exists) return Decision.Refuse(Rules.InvalidState, "This complaint is already filed.");
-        if (string.IsNullOrWhiteSpace(c.Content)) return Decision.Refuse(Rules.InvalidState, "A complaint says what it is about.");
-        if (string.IsNullOrWhiteSpace(c.Target.Id)) return Decision.Refuse(Rules.InvalidState, "A complaint names its target.");
+        if (state.Exists) return Decision.Refuse(Rules.ComplaintExists, "This complaint is already filed.");
+        if (string.IsNullOrWhiteSpace(c.Content)) return Decision.Refuse(Rules.ContentRequired, "A complaint says what it is about.");
+        if (string.IsNullOrWhiteSpace(c.Target.Id)) return Decision.Refuse(Rules.TargetRequired, "A complaint names its target.");
         if (c.Complainant.RealName && (string.IsNullOrWhiteSpace(c.Complainant.Name) || string.IsNullOrWhiteSpace(c.Complainant.Phone)))
-            return Decision.Refuse(Rules.InvalidState, "A real-name complaint gives the complainant's name and phone.");
+            return Decision.Refuse(Rules.ComplainantContactRequired, "A real-name complaint gives the complainant's name and phone.");
         return Decision.Of(new ComplaintFiled(c.ComplaintId, c.Channel, c.Target, c.Category, c.Content, c.Complainant, c.FiledBy,
             c.DepartmentCode, Due(clock, deadlines.AcceptanceDays), clock.Now));
     }
@@ -47,8 +47,8 @@ public static class ComplaintDecider
     public static Decision Assign(Complaint state, AssignComplaint c, string by, CaseClock clock)
     {
         if (Expect(state, ComplaintStatus.Accepted, "assigned") is { } refused) return refused;
-        if (string.IsNullOrWhiteSpace(c.DepartmentCode)) return Decision.Refuse(Rules.InvalidState, "Assign the complaint to a department.");
-        if (c.DueDays is < 1 or > MaxDueDays) return Decision.Refuse(Rules.InvalidState, $"Findings are due in 1 to {MaxDueDays} working days.");
+        if (string.IsNullOrWhiteSpace(c.DepartmentCode)) return Decision.Refuse(Rules.DepartmentRequired, "Assign the complaint to a department.");
+        if (c.DueDays is < 1 or > MaxDueDays) return Decision.Refuse(Rules.DueDaysInvalid, $"Findings are due in 1 to {MaxDueDays} working days.");
         return Decision.Of(new ComplaintAssigned(state.Id, c.DepartmentCode, c.DueDays, Due(clock, c.DueDays), by, clock.Now));
     }
 
@@ -64,8 +64,8 @@ public static class ComplaintDecider
     {
         if (Expect(state, ComplaintStatus.Investigated, "rectified") is { } refused) return refused;
         if (state.Result == FindingsResult.Unsubstantiated)
-            return Decision.Refuse(Rules.InvalidState, "The complaint was found unsubstantiated: there is nothing to rectify; reply to it.");
-        if (string.IsNullOrWhiteSpace(actions)) return Decision.Refuse(Rules.InvalidState, "A rectification names its actions.");
+            return Decision.Refuse(Rules.ComplaintUnsubstantiated, "The complaint was found unsubstantiated: there is nothing to rectify; reply to it.");
+        if (string.IsNullOrWhiteSpace(actions)) return Decision.Refuse(Rules.ActionsRequired, "A rectification names its actions.");
         return Decision.Of(new ComplaintRectified(state.Id, actions, Due(clock, deadlines.ReplyDays), by, clock.Now));
     }
 
@@ -79,14 +79,14 @@ public static class ComplaintDecider
             return Decision.Refuse(Rules.InvalidState, state.Status is ComplaintStatus.Investigated
                 ? "Substantiated findings are rectified before the reply."
                 : $"A complaint is replied to after its findings (and rectification); it is {Kebab(state.Status)}.");
-        if (string.IsNullOrWhiteSpace(content)) return Decision.Refuse(Rules.InvalidState, "A reply has content.");
+        if (string.IsNullOrWhiteSpace(content)) return Decision.Refuse(Rules.ContentRequired, "A reply has content.");
         return Decision.Of(new ComplaintReplied(state.Id, content, Due(clock, deadlines.ClosureDays), by, clock.Now));
     }
 
     public static Decision Close(Complaint state, int satisfaction, string by, CaseClock clock)
     {
         if (Expect(state, ComplaintStatus.Replied, "closed") is { } refused) return refused;
-        if (satisfaction is < 1 or > 5) return Decision.Refuse(Rules.InvalidState, "Satisfaction is 1 to 5.");
+        if (satisfaction is < 1 or > 5) return Decision.Refuse(Rules.SatisfactionInvalid, "Satisfaction is 1 to 5.");
         return Decision.Of(new ComplaintClosed(state.Id, satisfaction, by, clock.Now));
     }
 
@@ -106,15 +106,17 @@ public static class ComplaintDecider
         if (complaint is null)
             return Decision.Of(new AccountabilityMeasureRecorded(c.StaffId, c.MeasureId, c.Measure, null, c.Reason, c.By, clock.Now));
         if (!complaint.Exists) return NotFound();
-        if (complaint.Result is null or FindingsResult.Unsubstantiated)
-            return Decision.Refuse(Rules.InvalidState, "Accountability on a complaint follows findings that substantiate it.");
+        if (complaint.Result is null)
+            return Decision.Refuse(Rules.InvalidState, "Accountability on a complaint follows its findings.");
+        if (complaint.Result is FindingsResult.Unsubstantiated)
+            return Decision.Refuse(Rules.ComplaintUnsubstantiated, "The complaint was found unsubstantiated: no accountability follows from it.");
         return Decision.Of(
             new AccountabilityMeasureRecorded(c.StaffId, c.MeasureId, c.Measure, complaint.Id, c.Reason, c.By, clock.Now),
             new ComplaintAccountabilityLinked(complaint.Id, c.MeasureId, c.StaffId, c.Measure, clock.Now));
     }
 
     /// <summary>Refusal code for a complaint that does not exist (the API's 404).</summary>
-    public const string NotFoundRule = "not-found";
+    public const string NotFoundRule = Rules.NotFound;
 
     private static Decision NotFound() => Decision.Refuse(NotFoundRule, "No such complaint.");
 

@@ -69,7 +69,7 @@ public sealed record FeeItem(FeeItemDefinition? Definition = null, int ReviewedY
 
     public static Decision Publish(FeeItem state, FeeItemDefinition definition, int reviewedYear, DateTimeOffset now) =>
         state.Exists
-            ? Decision.Refuse(Rules.InvalidState, $"Fee item {definition.Code} is already in the catalogue.")
+            ? Decision.Refuse(Rules.FeeItemExists, $"Fee item {definition.Code} is already in the catalogue.")
             : Decision.Of(new FeeItemPublished(definition.Code, definition, reviewedYear, now));
 
     /// <summary>A review for a year already covered changes nothing; a revoked item is not reviewed.</summary>
@@ -96,7 +96,7 @@ public sealed record FeeItem(FeeItemDefinition? Definition = null, int ReviewedY
     }
 
     /// <summary>Refusal code for an unknown item on commands addressed to it (the API's 404).</summary>
-    public const string NotFound = "not-found";
+    public const string NotFound = Rules.NotFound;
 }
 
 /// <summary>Stable storage names of these events, never the CLR names: renaming a type keeps what is stored.</summary>

@@ -76,7 +76,7 @@ public sealed record Delegation(DelegationGranted? Grant = null, DateTimeOffset?
 
     public static Decision Revoke(Delegation state, string reason, DateTimeOffset now)
     {
-        if (state.Grant is null) return Decision.Refuse(Rules.InvalidState, "No such delegation.");
+        if (state.Grant is null) return Decision.Refuse(Rules.NotFound, "No such delegation.");
         if (string.IsNullOrWhiteSpace(reason)) return Decision.Refuse(Rules.ReasonRequired, "A revocation states its reason.");
         return state.RevokedAt is not null ? Decision.Nothing : Decision.Of(new DelegationRevoked(state.Grant.DelegationId, reason, now));
     }

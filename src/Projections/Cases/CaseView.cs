@@ -20,7 +20,8 @@ public sealed record CaseView
 {
     public string Id { get; init; } = "";
     public string CaseNumber { get; init; } = "";
-    public string QueryCode { get; init; } = "";
+    /// <summary>The public lookup's query code, salted and hashed: never in clear.</summary>
+    public QueryCodeHash? QueryCodeHash { get; init; }
     public string MatterCode { get; init; } = "";
     public string MatterName { get; init; } = "";
     public int MatterVersion { get; init; }
@@ -89,7 +90,7 @@ public static class CaseViewBuilder
         {
             return new CaseView
             {
-                Id = s.CaseId, CaseNumber = s.CaseNumber, QueryCode = s.QueryCode, MatterCode = s.Matter.Code, MatterName = s.Matter.Name,
+                Id = s.CaseId, CaseNumber = s.CaseNumber, QueryCodeHash = s.QueryCodeHash, MatterCode = s.Matter.Code, MatterName = s.Matter.Name,
                 MatterVersion = s.MatterVersion, DepartmentCode = s.Matter.DepartmentCode, WindowCode = s.WindowCode,
                 Applicant = s.Applicant, AgentStaffId = s.AgentStaffId, SubmittedBy = s.SubmittedBy, Channel = Kebab(s.Channel),
                 Materials = [.. s.Materials], ReceivedAt = s.ReceivedAt, ReceivedDate = s.ReceivedDate,
@@ -126,7 +127,7 @@ public static class CaseViewBuilder
             CaseApproved a => view with
             {
                 Status = "approved", Outcome = "approved", DecidedAt = a.DecidedAt, LicenceDueDate = a.LicenceDueDate,
-                PostCheckDueDate = a.PostCheckDueDate, Instant = a.Basis.StartsWith("instant", StringComparison.Ordinal),
+                PostCheckDueDate = a.PostCheckDueDate, Instant = a.Route == ApprovalRoute.InstantApproval,
                 Fees = CaseFeesView.Approved(view.Fees),
             },
             CaseDenied d => view with { Status = "denied", Outcome = "denied", DecidedAt = d.DecidedAt, ClosedAt = d.DecidedAt },

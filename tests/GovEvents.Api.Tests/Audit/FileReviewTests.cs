@@ -57,7 +57,7 @@ public sealed class FileReviewTests(HallHost api) : IClassFixture<HallHost>
         await graded.ShouldBeAsync(HttpStatusCode.OK);
         await (await _hall.PostAsync(_hall.Auditor, grades, new { caseId = sample[0], grade = "pass", findings = "" })).ShouldBeRefusedAsync("already-decided");
         await (await _hall.PostAsync(_hall.Auditor, grades, new { caseId = sample[1], grade = "fail", findings = " " })).ShouldBeRefusedAsync("reason-required");
-        await (await _hall.PostAsync(_hall.Auditor, grades, new { caseId = open, grade = "pass" })).ShouldBeRefusedAsync("invalid-state");
+        await (await _hall.PostAsync(_hall.Auditor, grades, new { caseId = open, grade = "pass" })).ShouldBeRefusedAsync("case-not-in-sample");
         await (await _hall.PostAsync(_hall.Inspector, grades, new { caseId = sample[1], grade = "fail", findings = "缺少告知书送达回证" })).ShouldBeAsync(HttpStatusCode.OK);
 
         var view = await (await _hall.Auditor.GetAsync($"/api/audit/file-reviews/{id}")).ReadJsonAsync();

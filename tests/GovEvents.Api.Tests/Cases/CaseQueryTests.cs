@@ -46,6 +46,43 @@ public sealed class CaseQueryTests(HallHost api) : IClassFixture<HallHost>, IDis
     }
 
     [Fact]
+    public async Task History_and_audit_reads_never_hold_the_query_code_in_clear()
+    {
+        var c = await _hall.SubmitAsync("T1");
+
+        var history = await _hall.Clerk.GetAsync($"/api/cases/{c.Id}/history");
+        var first = (await history.ReadJsonAsync()).AsArray()[0]!["sequence"]!.GetValue<long>();
+        history = await _hall.Clerk.GetAsync($"/api/cases/{c.Id}/history");
+        var stream = await _hall.Auditor.GetAsync($"/api/audit/streams/{c.Id}/events");
+        var feed = await _hall.Auditor.GetAsync($"/api/audit/events?fromSequence={first}&limit=10");
+
+        foreach (var response in new[] { history, stream, feed })
+        {
+            await response.ShouldBeAsync(HttpStatusCode.OK);
+            var json = await response.ReadJsonAsync();
+            Strings(json).ShouldNotContain(c.QueryCode);
+            Names(json).ShouldNotContain("queryCode");
+        }
+        await _hall.CaughtUpAsync();
+        (await _hall.Anonymous.GetAsync($"/api/public/cases/{c.CaseNumber}?queryCode={c.QueryCode}")).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    private static IEnumerable<string> Strings(System.Text.Json.Nodes.JsonNode? node) => node switch
+    {
+        System.Text.Json.Nodes.JsonObject o => o.SelectMany(p => Strings(p.Value)),
+        System.Text.Json.Nodes.JsonArray a => a.SelectMany(Strings),
+        System.Text.Json.Nodes.JsonValue v when v.TryGetValue<string>(out var text) => [text],
+        _ => [],
+    };
+
+    private static IEnumerable<string> Names(System.Text.Json.Nodes.JsonNode? node) => node switch
+    {
+        System.Text.Json.Nodes.JsonObject o => o.SelectMany(p => Names(p.Value).Prepend(p.Key)),
+        System.Text.Json.Nodes.JsonArray a => a.SelectMany(Names),
+        _ => [],
+    };
+
+    [Fact]
     public async Task Case_numbers_are_unique_and_carry_the_year()
     {
         var numbers = new List<string>();

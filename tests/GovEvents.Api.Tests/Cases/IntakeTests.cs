@@ -42,11 +42,11 @@ public sealed class IntakeTests(HallHost api) : IClassFixture<HallHost>, IDispos
         await (await _hall.SubmitRawAsync("NO-SUCH-MATTER", ["form"])).ShouldBeInvalidAsync("matterCode");
 
     [Fact]
-    public async Task Submitting_materials_the_matter_does_not_ask_for_is_refused()
+    public async Task Submitting_materials_the_matter_does_not_ask_for_is_a_400()
     {
         var response = await _hall.SubmitRawAsync("T1", ["form", "passport-photo"]);
 
-        await response.ShouldBeRefusedAsync("invalid-state");
+        await response.ShouldBeInvalidAsync("materials");
     }
 
     [Fact]
@@ -180,14 +180,14 @@ public sealed class IntakeTests(HallHost api) : IClassFixture<HallHost>, IDispos
         await (await _hall.CommandAsync(_hall.Clerk, c.Id, "supplements", new { materials = Array.Empty<string>() }))
             .ShouldBeInvalidAsync("materials");
         await (await _hall.CommandAsync(_hall.Clerk, c.Id, "supplements", new { materials = new[] { "passport-photo" } }))
-            .ShouldBeRefusedAsync("invalid-state");
+            .ShouldBeRefusedAsync("material-unknown");
         await (await _hall.CommandAsync(_hall.Clerk, c.Id, "non-acceptance", new { reason = "x", legalBasis = "y" }))
             .ShouldBeRefusedAsync("invalid-state");
         (await _hall.StreamVersionAsync(c.Id)).ShouldBe(2);
 
         var submitted = await _hall.SubmitAsync("T3", ["form"]);
         await (await _hall.CommandAsync(_hall.Clerk, submitted.Id, "supplement-requests", new { materials = new[] { "passport-photo" }, note = "" }))
-            .ShouldBeRefusedAsync("invalid-state");
+            .ShouldBeRefusedAsync("material-unknown");
         (await _hall.StreamVersionAsync(submitted.Id)).ShouldBe(1);
     }
 

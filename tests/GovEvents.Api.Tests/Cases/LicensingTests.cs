@@ -79,7 +79,7 @@ public sealed class LicensingTests(HallHost api) : IClassFixture<HallHost>, IDis
         revoked.Str("postCheckOutcome").ShouldBe("false");
         revoked["licence"]!["revokedAt"]!.GetValue<DateTimeOffset>().ShouldBe(Hall.At(3, 20, 15));
         revoked["light"].ShouldBeNull();
-        await (await _hall.CommandAsync(_hall.Handler(), c.Id, "post-check", new { outcome = "confirmed", note = "" })).ShouldBeRefusedAsync("invalid-state");
+        await (await _hall.CommandAsync(_hall.Handler(), c.Id, "post-check", new { outcome = "confirmed", note = "" })).ShouldBeRefusedAsync("post-check-exists");
         await (await _hall.CommandAsync(_hall.Clerk, c.Id, "delivery", new { method = "window" })).ShouldBeRefusedAsync("invalid-state");
     }
 
@@ -104,7 +104,7 @@ public sealed class LicensingTests(HallHost api) : IClassFixture<HallHost>, IDis
         var c = await _hall.SubmitAsync("COMMIT");
 
         (await _hall.AcceptAsync(c.Id)).Str("status").ShouldBe("accepted");
-        await (await _hall.CommandAsync(_hall.Handler(), c.Id, "post-check", new { outcome = "confirmed", note = "" })).ShouldBeRefusedAsync("invalid-state");
+        await (await _hall.CommandAsync(_hall.Handler(), c.Id, "post-check", new { outcome = "confirmed", note = "" })).ShouldBeRefusedAsync("post-check-not-applicable");
     }
 
     [Fact]
@@ -150,7 +150,7 @@ public sealed class LicensingTests(HallHost api) : IClassFixture<HallHost>, IDis
         await (await _hall.CommandAsync(_hall.Clerk, c.Id, "delivery", new { method = "window" })).ShouldBeRefusedAsync("invalid-state");
         await (await _hall.SignAsync(c.Id, "market-a1", "approver")).ShouldBeAsync(HttpStatusCode.OK);
         await (await _hall.CommandAsync(_hall.Clerk, c.Id, "licence", new { licenceNumber = "" })).ShouldBeInvalidAsync("licenceNumber");
-        await (await _hall.CommandAsync(_hall.Clerk, c.Id, "licence", new { licenceNumber = "X-1", validUntil = "2026-03-01" })).ShouldBeRefusedAsync("invalid-state");
+        await (await _hall.CommandAsync(_hall.Clerk, c.Id, "licence", new { licenceNumber = "X-1", validUntil = "2026-03-01" })).ShouldBeRefusedAsync("licence-validity-past");
         await (await _hall.CommandAsync(_hall.Clerk, c.Id, "delivery", new { method = "pigeon" })).ShouldBeInvalidAsync();
         await (await _hall.CommandAsync(_hall.Clerk, c.Id, "delivery", new { })).ShouldBeInvalidAsync("method");
         (await _hall.StreamVersionAsync(c.Id)).ShouldBe(4);

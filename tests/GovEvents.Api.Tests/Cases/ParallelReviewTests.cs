@@ -110,7 +110,7 @@ public sealed class ParallelReviewTests(HallHost api) : IClassFixture<HallHost>,
         var version = await _hall.StreamVersionAsync(c.Id);
 
         await (await _hall.CommandAsync(_hall.Handler("hall-lead", "HALL"), c.Id, "parallel-review/opinions",
-            new { departmentCode = "HALL", opinion = "agree", comment = "" })).ShouldBeRefusedAsync("invalid-state");
+            new { departmentCode = "HALL", opinion = "agree", comment = "" })).ShouldBeRefusedAsync("participant-unknown");
         (await _hall.CommandAsync(Staff("ENV"), c.Id, "parallel-review/opinions",
             new { departmentCode = "FIRE", opinion = "agree", comment = "" })).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
         await (await _hall.CommandAsync(Staff("FIRE"), c.Id, "parallel-review/opinions",
@@ -121,7 +121,7 @@ public sealed class ParallelReviewTests(HallHost api) : IClassFixture<HallHost>,
         await (await _hall.CommandAsync(Staff("FIRE"), c.Id, "parallel-review/opinions",
             new { departmentCode = "FIRE", opinion = "disagree", comment = "不符合消防规范" })).ShouldBeAsync(HttpStatusCode.OK);
         await (await _hall.CommandAsync(Staff("FIRE"), c.Id, "parallel-review/opinions",
-            new { departmentCode = "FIRE", opinion = "agree", comment = "" })).ShouldBeRefusedAsync("invalid-state");
+            new { departmentCode = "FIRE", opinion = "agree", comment = "" })).ShouldBeRefusedAsync("opinion-exists");
     }
 
     [Fact]
@@ -132,11 +132,11 @@ public sealed class ParallelReviewTests(HallHost api) : IClassFixture<HallHost>,
 
         var c = await _hall.AcceptedCaseAsync("PARALLEL");
         await (await _hall.CommandAsync(_hall.Handler(), c.Id, "parallel-review")).ShouldBeAsync(HttpStatusCode.OK);
-        await (await _hall.CommandAsync(_hall.Handler(), c.Id, "parallel-review")).ShouldBeRefusedAsync("invalid-state");
+        await (await _hall.CommandAsync(_hall.Handler(), c.Id, "parallel-review")).ShouldBeRefusedAsync("parallel-review-exists");
 
         // A matter without participants needs them named.
         var plain = await _hall.AcceptedCaseAsync("T1");
-        await (await _hall.CommandAsync(_hall.Handler(), plain.Id, "parallel-review")).ShouldBeRefusedAsync("invalid-state");
+        await (await _hall.CommandAsync(_hall.Handler(), plain.Id, "parallel-review")).ShouldBeRefusedAsync("participants-required");
         await (await _hall.CommandAsync(_hall.Handler(), plain.Id, "parallel-review", new { participants = new[] { "ENV" } })).ShouldBeAsync(HttpStatusCode.OK);
     }
 

@@ -121,7 +121,7 @@ public sealed class ComplaintTests : IClassFixture<HallHost>
     public async Task An_unsubstantiated_complaint_is_replied_to_without_rectification()
     {
         var id = await InvestigatedAsync("unsubstantiated");
-        await (await _hall.Manager.PostAsJsonAsync($"/api/complaints/{id}/rectification", new { actions = "无" })).ShouldBeRefusedAsync("invalid-state");
+        await (await _hall.Manager.PostAsJsonAsync($"/api/complaints/{id}/rectification", new { actions = "无" })).ShouldBeRefusedAsync("complaint-unsubstantiated");
         (await StepAsync(id, "reply", new { content = "经核查，投诉不属实" })).ShouldBe("replied");
     }
 

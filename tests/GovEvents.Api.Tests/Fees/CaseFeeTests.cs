@@ -220,7 +220,7 @@ public sealed class CaseFeeTests(HallHost api) : IClassFixture<HallHost>
         var second = await _hall.Cashier.PostAsJsonAsync($"/api/cases/{id}/fees", Lines(("FEE-STD", 50m)));
         (await second.ReadJsonAsync())["noticeNumber"]!.GetValue<string>().ShouldEndWith("-F2");
         await (await _hall.Cashier.PostAsJsonAsync($"/api/cases/{id}/fees/payments", Payment(5m, "window", "R-S1"))).ShouldBeAsync(HttpStatusCode.OK);
-        await (await _hall.Cashier.PostAsJsonAsync($"/api/cases/{id}/fees", Lines(("FEE-STD", 50m), ("FEE-RNG", 100m)))).ShouldBeRefusedAsync("invalid-state");
+        await (await _hall.Cashier.PostAsJsonAsync($"/api/cases/{id}/fees", Lines(("FEE-STD", 50m), ("FEE-RNG", 100m)))).ShouldBeRefusedAsync("fee-notice-locked");
     }
 
     [Fact]

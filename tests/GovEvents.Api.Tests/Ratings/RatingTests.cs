@@ -154,7 +154,7 @@ public sealed class RatingTests : IClassFixture<HallHost>
         var id = await AcceptedCaseAsync(applicant);
         var ratingId = await RatingIdAsync(await applicant.PostAsJsonAsync($"/api/cases/{id}/ratings", Rating("acceptance", 1, "乱评")));
         await (await _hall.Handler().PostAsJsonAsync($"/api/cases/{id}/ratings/{ratingId}/appeal", new { reason = "申请人误评：事项不在本窗口" })).ShouldBeAsync(HttpStatusCode.OK);
-        await (await _hall.Handler().PostAsJsonAsync($"/api/cases/{id}/ratings/{ratingId}/appeal", new { reason = "again" })).ShouldBeRefusedAsync("invalid-state");
+        await (await _hall.Handler().PostAsJsonAsync($"/api/cases/{id}/ratings/{ratingId}/appeal", new { reason = "again" })).ShouldBeRefusedAsync("appeal-exists");
         await (await _hall.Manager.PostAsJsonAsync($"/api/cases/{id}/ratings/{ratingId}/appeal/decision", new { upheld = true, note = "核实为误评，不计入统计" }))
             .ShouldBeAsync(HttpStatusCode.OK);
 

@@ -33,10 +33,10 @@ public sealed class FileReviewTests
         var march1 = new DateOnly(2026, 3, 1);
         var march31 = new DateOnly(2026, 3, 31);
 
-        foreach (var (from, to, size) in new[] { (march1, march31, 0), (march31, march1, 3) })
+        foreach (var (from, to, size, rule) in new[] { (march1, march31, 0, "sample-size-invalid"), (march31, march1, 3, "period-invalid") })
         {
             var decision = FileReview.Start("r-1", from, to, size, Closed, new Random(1), "auditor-1", Now);
-            decision.Refusal!.Rule.ShouldBe("invalid-state");
+            decision.Refusal!.Rule.ShouldBe(rule);
             decision.Events.ShouldBeEmpty();
         }
     }
@@ -54,7 +54,7 @@ public sealed class FileReviewTests
         FileReview.Grade(after, first, FileGrade.Excellent, "", "auditor-1", Now).Refusal!.Rule.ShouldBe("already-decided");
         FileReview.Grade(after, review.Sample[1], FileGrade.Fail, "  ", "auditor-1", Now).Refusal!.Rule.ShouldBe("reason-required");
         FileReview.Grade(after, review.Sample[1], FileGrade.Fail, "缺少现场勘察记录", "auditor-1", Now).IsRefused.ShouldBeFalse();
-        FileReview.Grade(after, "not-sampled", FileGrade.Pass, "", "auditor-1", Now).Refusal!.Rule.ShouldBe("invalid-state");
-        FileReview.Grade(FileReview.Empty, first, FileGrade.Pass, "", "auditor-1", Now).Refusal!.Rule.ShouldBe("invalid-state");
+        FileReview.Grade(after, "not-sampled", FileGrade.Pass, "", "auditor-1", Now).Refusal!.Rule.ShouldBe("case-not-in-sample");
+        FileReview.Grade(FileReview.Empty, first, FileGrade.Pass, "", "auditor-1", Now).Refusal!.Rule.ShouldBe("not-found");
     }
 }

@@ -28,7 +28,7 @@ public abstract class CaseSpec
         new(new DateTimeOffset(2026, month, day, hour, 0, 0, Zone), new DateOnly(2026, month, day), Calendar2026.Calendar);
 
     protected static CaseSubmitted Submitted(MatterDefinition? def = null, string[]? materials = null, bool commitment = false, int month = 3, int day = 2) =>
-        new(Id, "2026-000001", "123456", 2, def ?? MatterDef(), new Applicant(ApplicantKind.Person, "张三", "110101199001011234", "13800000000"),
+        new(Id, "2026-000001", QueryCodeHash.Of("123456", new byte[QueryCodeHash.SaltBytes]), 2, def ?? MatterDef(), new Applicant(ApplicantKind.Person, "张三", "110101199001011234", "13800000000"),
             Channel.Window, materials ?? ["application-form", "site-plan"], null, "applicant-1", commitment, "W01",
             new DateTimeOffset(2026, month, day, 9, 0, 0, Zone), new DateOnly(2026, month, day),
             Calendar2026.Calendar.AddWorkingDays(new DateOnly(2026, month, day), 5));

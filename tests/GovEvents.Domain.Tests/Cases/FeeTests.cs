@@ -80,12 +80,12 @@ public sealed class FeeTests : CaseSpec
         ThenRefused(CaseDecider.AssessFees(Given(Submitted()), Assess(("F-STD", 50m)), At(3, 4)), Rules.InvalidState);
         var approved = After(OneTierAccepted, CaseDecider.Sign(OneTierAccepted, Sign(Tier.Approver, "a1"), At(3, 4)));
         ThenRefused(CaseDecider.AssessFees(approved, Assess(("F-STD", 50m)), At(3, 5)), Rules.InvalidState);
-        ThenRefused(CaseDecider.AssessFees(Case.Initial, Assess(("F-STD", 50m)), At(3, 5)), Rules.InvalidState);
+        ThenRefused(CaseDecider.AssessFees(Case.Initial, Assess(("F-STD", 50m)), At(3, 5)), Rules.NotFound);
     }
 
     [Fact]
     public void An_item_listed_twice_is_refused() =>
-        ThenRefused(CaseDecider.AssessFees(OneTierAccepted, Assess(("F-STD", 50m), ("F-STD", 50m)), At(3, 4)), Rules.InvalidState);
+        ThenRefused(CaseDecider.AssessFees(OneTierAccepted, Assess(("F-STD", 50m), ("F-STD", 50m)), At(3, 4)), Rules.FeeItemDuplicate);
 
     [Fact]
     public void A_second_notice_replaces_the_first_while_nothing_is_paid_and_stands_once_money_moved()
@@ -98,7 +98,7 @@ public sealed class FeeTests : CaseSpec
         CaseDecider.AssessFees(Assessed, Assess(("F-RNG", 100m), ("F-STD", 50m)), At(3, 5)).Events.ShouldBeEmpty();
 
         var paid = After(Assessed, CaseDecider.PayFees(Assessed, Pay(10m), At(3, 5)));
-        ThenRefused(CaseDecider.AssessFees(paid, Assess(("F-STD", 50m)), At(3, 5)), Rules.InvalidState);
+        ThenRefused(CaseDecider.AssessFees(paid, Assess(("F-STD", 50m)), At(3, 5)), Rules.FeeNoticeLocked);
     }
 
     [Fact]
@@ -143,7 +143,7 @@ public sealed class FeeTests : CaseSpec
         ThenRefused(CaseDecider.WaiveFee(half, Waive("F-STD", 26m), At(3, 5)), Rules.WaiverExceedsFee);
         var mostlyPaid = After(Assessed, CaseDecider.PayFees(Assessed, Pay(140m), At(3, 5)));
         ThenRefused(CaseDecider.WaiveFee(mostlyPaid, Waive("F-RNG", 20m), At(3, 5)), Rules.WaiverExceedsFee);
-        ThenRefused(CaseDecider.WaiveFee(Assessed, Waive("F-OTHER", 1m), At(3, 5)), Rules.InvalidState);
+        ThenRefused(CaseDecider.WaiveFee(Assessed, Waive("F-OTHER", 1m), At(3, 5)), Rules.FeeItemNotOnNotice);
     }
 
     [Fact]
@@ -192,15 +192,15 @@ public sealed class FeeTests : CaseSpec
         ThenRefused(CaseDecider.RefundFees(withdrawn, new RefundFees(61m, PaymentChannel.Window, "T-1", "cashier-1"), At(3, 6)), Rules.RefundExceedsDue);
         var refunded = After(withdrawn, CaseDecider.RefundFees(withdrawn, new RefundFees(60m, PaymentChannel.Window, "T-1", "cashier-1"), At(3, 6)));
         refunded.Fees.RefundOutstanding.ShouldBe(0m);
-        ThenRefused(CaseDecider.RefundFees(refunded, new RefundFees(1m, PaymentChannel.Window, "T-2", "cashier-1"), At(3, 6)), Rules.InvalidState);
-        ThenRefused(CaseDecider.RefundFees(OneTierAccepted, new RefundFees(1m, PaymentChannel.Window, "T-1", "cashier-1"), At(3, 6)), Rules.InvalidState);
+        ThenRefused(CaseDecider.RefundFees(refunded, new RefundFees(1m, PaymentChannel.Window, "T-2", "cashier-1"), At(3, 6)), Rules.RefundNotDue);
+        ThenRefused(CaseDecider.RefundFees(OneTierAccepted, new RefundFees(1m, PaymentChannel.Window, "T-1", "cashier-1"), At(3, 6)), Rules.RefundNotDue);
     }
 
     [Fact]
     public void An_instant_approval_of_a_matter_with_fees_waits_for_its_notice_to_be_settled()
     {
         var def = MatterDef(tiers: 1, instant: true) with { FeeItemCodes = ["F-STD"] };
-        var submit = CaseDecider.Submit(new SubmitCase(Id, "2026-000001", "123456", MatterOf(def),
+        var submit = CaseDecider.Submit(new SubmitCase(Id, "2026-000001", QueryCodeHash.Of("123456", new byte[QueryCodeHash.SaltBytes]), MatterOf(def),
             new Applicant(ApplicantKind.Person, "张三", "110101199001011234", "13800000000"), Channel.Online,
             ["application-form", "site-plan"], null, false, null, "applicant-1"), At(3, 2));
         submit.Events.Select(e => e.GetType()).ShouldBe([typeof(CaseSubmitted), typeof(CaseAccepted), typeof(ApprovalAwaitingFees)]);
@@ -214,7 +214,7 @@ public sealed class FeeTests : CaseSpec
 
         var settle = CaseDecider.PayFees(part, Pay(30m, "R-2", PaymentChannel.Online), At(3, 3));
         settle.Events.Select(e => e.GetType()).ShouldBe([typeof(FeePaid), typeof(CaseApproved), typeof(LicenceIssued)]);
-        Then<CaseApproved>(settle, 1).Basis.ShouldStartWith("instant-approval");
+        Then<CaseApproved>(settle, 1).Route.ShouldBe(ApprovalRoute.InstantApproval);
         After(part, settle).Status.ShouldBe(CaseStatus.Licensed);
     }
 
@@ -240,5 +240,15 @@ public sealed class FeeTests : CaseSpec
     {
         var submitted = Given(Submitted(MatterDef(tiers: 1, commitment: new CommitmentSpec(20)), commitment: true));
         Then<CaseApproved>(CaseDecider.Accept(submitted, new AcceptCase([]), At(3, 3)), 1);
+    }
+
+    [Fact]
+    public void Payments_and_refunds_without_a_receipt_or_with_a_bad_amount_are_refused()
+    {
+        ThenRefused(CaseDecider.PayFees(Assessed, Pay(10m, " "), At(3, 5)), Rules.ReceiptRequired);
+        ThenRefused(CaseDecider.PayFees(Assessed, Pay(0.001m), At(3, 5)), Rules.AmountInvalid);
+        ThenRefused(CaseDecider.WaiveFee(Assessed, Waive("F-STD", -1m), At(3, 5)), Rules.AmountInvalid);
+        ThenRefused(CaseDecider.AssessFees(OneTierAccepted, Assess(), At(3, 4)), Rules.FeeItemsRequired);
+        ThenRefused(CaseDecider.RefundFees(Assessed, new RefundFees(1m, PaymentChannel.Window, "", "cashier-1"), At(3, 6)), Rules.ReceiptRequired);
     }
 }

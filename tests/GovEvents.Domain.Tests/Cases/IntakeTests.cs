@@ -8,7 +8,7 @@ namespace GovEvents.Domain.Tests.Cases;
 public sealed class IntakeTests : CaseSpec
 {
     private static SubmitCase SubmitCmd(Matter matter, params string[] materials) =>
-        new(Id, "2026-000001", "123456", matter, new Applicant(ApplicantKind.Person, "张三", "1101", "138"), Channel.Online, materials, null, false, null);
+        new(Id, "2026-000001", QueryCodeHash.Of("123456", new byte[QueryCodeHash.SaltBytes]), matter, new Applicant(ApplicantKind.Person, "张三", "1101", "138"), Channel.Online, materials, null, false, null);
 
     [Fact]
     public void Submitting_to_a_revoked_matter_is_refused() =>
@@ -24,13 +24,14 @@ public sealed class IntakeTests : CaseSpec
 
     [Fact]
     public void Materials_the_matter_does_not_require_are_refused() =>
-        ThenRefused(CaseDecider.Submit(SubmitCmd(MatterOf(MatterDef()), "passport"), At(3, 2)), Rules.InvalidState);
+        ThenRefused(CaseDecider.Submit(SubmitCmd(MatterOf(MatterDef()), "passport"), At(3, 2)), Rules.MaterialUnknown);
 
     [Fact]
     public void A_complete_instant_approval_application_is_approved_and_licensed_by_the_system_in_one_decision()
     {
         var d = CaseDecider.Submit(SubmitCmd(MatterOf(MatterDef(instant: true)), "application-form", "site-plan"), At(3, 2));
         d.Events.Select(e => e.GetType()).ShouldBe([typeof(CaseSubmitted), typeof(CaseAccepted), typeof(CaseApproved), typeof(LicenceIssued)]);
+        Then<CaseApproved>(d, 2).Route.ShouldBe(ApprovalRoute.InstantApproval);
         Then<CaseApproved>(d, 2).Basis.ShouldBe("instant-approval rule M001@v2");
         Then<CaseApproved>(d, 2).DecidedBy.ShouldBe("system");
     }
@@ -121,7 +122,7 @@ public sealed class IntakeTests : CaseSpec
     [Fact]
     public void A_decided_case_cannot_be_withdrawn()
     {
-        var approved = Given(Submitted(), Accepted(), new CaseApproved(Id, "s", "signature", new DateOnly(2026, 3, 20), null, At(3, 5).Now));
+        var approved = Given(Submitted(), Accepted(), new CaseApproved(Id, "s", ApprovalRoute.Signature, "signature", new DateOnly(2026, 3, 20), null, At(3, 5).Now));
         ThenRefused(CaseDecider.Withdraw(approved, new WithdrawCase("changed my mind"), At(3, 6)), Rules.AlreadyDecided);
         ThenRefused(CaseDecider.Withdraw(Given(Submitted()), new WithdrawCase(""), At(3, 6)), Rules.ReasonRequired);
         Then<CaseWithdrawn>(CaseDecider.Withdraw(Given(Submitted()), new WithdrawCase("changed my mind"), At(3, 6)));
@@ -176,7 +177,7 @@ public sealed class IntakeTests : CaseSpec
     public void A_post_check_not_done_by_its_due_date_is_recorded()
     {
         var state = Given(Submitted(MatterDef(commitment: new CommitmentSpec(5)), commitment: true), Accepted(),
-            new CaseApproved(Id, "commitment", "notification-commitment", new DateOnly(2026, 3, 17), new DateOnly(2026, 3, 10), At(3, 3).Now));
+            new CaseApproved(Id, "commitment", ApprovalRoute.Commitment, "notification-commitment", new DateOnly(2026, 3, 17), new DateOnly(2026, 3, 10), At(3, 3).Now));
         CaseDecider.FlagPostCheckOverdue(state, At(3, 10)).Events.ShouldBeEmpty();
         Then<PostCheckOverdue>(CaseDecider.FlagPostCheckOverdue(state, At(3, 11)));
         var checkedState = Case.Evolve(state, new PostCheckRecorded(Id, PostCheckOutcome.Confirmed, "", At(3, 9).Now));
@@ -204,5 +205,17 @@ public sealed class IntakeTests : CaseSpec
 
     [Fact]
     public void A_post_check_on_an_ordinary_case_is_refused() =>
-        ThenRefused(CaseDecider.RecordPostCheck(Given(Submitted(), Accepted()), new RecordPostCheck(PostCheckOutcome.Confirmed, ""), At(3, 5)), Rules.InvalidState);
+        ThenRefused(CaseDecider.RecordPostCheck(Given(Submitted(), Accepted()), new RecordPostCheck(PostCheckOutcome.Confirmed, ""), At(3, 5)), Rules.PostCheckNotApplicable);
+
+    [Fact]
+    public void Refusals_of_intake_say_what_was_wrong_not_invalid_state()
+    {
+        ThenRefused(CaseDecider.Submit(SubmitCmd(new Matter(), "application-form"), At(3, 2)), Rules.MatterUnknown);
+        var submitted = Given(Submitted());
+        ThenRefused(CaseDecider.Supplement(submitted, new Supplement([]), At(3, 3)), Rules.MaterialsRequired);
+        ThenRefused(CaseDecider.Supplement(submitted, new Supplement(["passport"]), At(3, 3)), Rules.MaterialUnknown);
+        ThenRefused(CaseDecider.RequestSupplement(submitted, new RequestSupplement(["passport"], ""), At(3, 3)), Rules.MaterialUnknown);
+        ThenRefused(CaseDecider.Transfer(Given(Submitted(), Accepted()), new TransferCase(" ", "x"), At(3, 5)), Rules.HallRequired);
+        ThenRefused(CaseDecider.Accept(Case.Initial, new AcceptCase([]), At(3, 3)), Rules.NotFound);
+    }
 }

@@ -50,8 +50,8 @@ public sealed class RatingTests : CaseSpec
     [Fact]
     public void A_level_outside_one_to_five_is_refused()
     {
-        ThenRefused(CaseDecider.Rate(AcceptedCase, Rate(RatingStage.Acceptance, 0), At(3, 4)), Rules.InvalidState);
-        ThenRefused(CaseDecider.Rate(AcceptedCase, Rate(RatingStage.Acceptance, 6), At(3, 4)), Rules.InvalidState);
+        ThenRefused(CaseDecider.Rate(AcceptedCase, Rate(RatingStage.Acceptance, 0), At(3, 4)), Rules.RatingLevelInvalid);
+        ThenRefused(CaseDecider.Rate(AcceptedCase, Rate(RatingStage.Acceptance, 6), At(3, 4)), Rules.RatingLevelInvalid);
     }
 
     [Fact]
@@ -72,7 +72,7 @@ public sealed class RatingTests : CaseSpec
     {
         ThenRefused(CaseDecider.RecordRatingRectification(BadReview, Note(), At(3, 4)), Rules.InvalidState);
         var called = After(BadReview, CaseDecider.RecordRatingCallback(BadReview, Note(), At(3, 5)));
-        ThenRefused(CaseDecider.RecordRatingCallback(called, Note(), At(3, 5)), Rules.InvalidState);
+        ThenRefused(CaseDecider.RecordRatingCallback(called, Note(), At(3, 5)), Rules.CallbackExists);
         var rectified = CaseDecider.RecordRatingRectification(called, Note(), At(3, 6));
         Then<RatingRectified>(rectified).Late.ShouldBeFalse();
         After(called, rectified).Ratings.Find("r-1")!.FollowUpOpen.ShouldBeFalse();
@@ -86,9 +86,9 @@ public sealed class RatingTests : CaseSpec
     public void Only_a_bad_review_of_the_case_is_followed_up()
     {
         var good = After(AcceptedCase, CaseDecider.Rate(AcceptedCase, Rate(RatingStage.Acceptance, 4), At(3, 4)));
-        ThenRefused(CaseDecider.RecordRatingCallback(good, Note(), At(3, 4)), Rules.InvalidState);
+        ThenRefused(CaseDecider.RecordRatingCallback(good, Note(), At(3, 4)), Rules.RatingNotBad);
         ThenRefused(CaseDecider.RecordRatingCallback(BadReview, Note("r-x"), At(3, 4)), CaseDecider.RatingNotFound);
-        ThenRefused(CaseDecider.AppealRating(good, new AppealRating("r-1", "误评", "market-h1"), At(3, 4)), Rules.InvalidState);
+        ThenRefused(CaseDecider.AppealRating(good, new AppealRating("r-1", "误评", "market-h1"), At(3, 4)), Rules.RatingNotBad);
     }
 
     [Fact]
@@ -113,12 +113,12 @@ public sealed class RatingTests : CaseSpec
         ThenRefused(CaseDecider.DecideRatingAppeal(BadReview, new DecideRatingAppeal("r-1", true, "恶意差评", "manager-1"), At(3, 5)), Rules.InvalidState);
         ThenRefused(CaseDecider.AppealRating(BadReview, new AppealRating("r-1", " ", "market-h1"), At(3, 5)), Rules.ReasonRequired);
         var appealed = After(BadReview, CaseDecider.AppealRating(BadReview, new AppealRating("r-1", "申请人误评", "market-h1"), At(3, 5)));
-        ThenRefused(CaseDecider.AppealRating(appealed, new AppealRating("r-1", "again", "market-h1"), At(3, 5)), Rules.InvalidState);
+        ThenRefused(CaseDecider.AppealRating(appealed, new AppealRating("r-1", "again", "market-h1"), At(3, 5)), Rules.AppealExists);
         var excluded = After(appealed, CaseDecider.DecideRatingAppeal(appealed, new DecideRatingAppeal("r-1", true, "核实为误评", "manager-1"), At(3, 5)));
         excluded.Ratings.Find("r-1")!.Excluded.ShouldBeTrue();
         ThenRefused(CaseDecider.RecordRatingCallback(excluded, Note(), At(3, 5)), Rules.InvalidState);
         CaseDecider.FlagRatingCallbackOverdue(excluded, "r-1", At(3, 9)).Events.ShouldBeEmpty();
-        ThenRefused(CaseDecider.DecideRatingAppeal(excluded, new DecideRatingAppeal("r-1", false, "again", "manager-1"), At(3, 5)), Rules.InvalidState);
+        ThenRefused(CaseDecider.DecideRatingAppeal(excluded, new DecideRatingAppeal("r-1", false, "again", "manager-1"), At(3, 5)), Rules.AlreadyDecided);
     }
 
     [Fact]

@@ -193,4 +193,40 @@ public sealed class ReviewTests : CaseSpec
         licensed.Status.ShouldBe(CaseStatus.Licensed);
         Case.Evolve(licensed, Then<LicenceDelivered>(CaseDecider.Deliver(licensed, new DeliverLicence(DeliveryMethod.Mail), At(3, 7)))).Status.ShouldBe(CaseStatus.Delivered);
     }
+
+    [Fact]
+    public void Parallel_review_refusals_say_what_was_wrong_not_invalid_state()
+    {
+        var plain = Given(Submitted(MatterDef(tiers: 1)), Accepted());
+        ThenRefused(CaseDecider.StartParallelReview(plain, new StartParallelReview(null, null), At(3, 4)), Rules.ParticipantsRequired);
+        ThenRefused(CaseDecider.StartParallelReview(plain, new StartParallelReview(["FIRE"], 0), At(3, 4)), Rules.OpinionDaysInvalid);
+
+        var state = Given(Submitted(MatterDef(tiers: 1, parallel: new ParallelSpec(["FIRE", "ENV"], 3))), Accepted());
+        state = CaseDecider.StartParallelReview(state, new StartParallelReview(null, null), At(3, 4)).Events.Aggregate(state, Case.Evolve);
+        ThenRefused(CaseDecider.StartParallelReview(state, new StartParallelReview(null, null), At(3, 4)), Rules.ParallelReviewExists);
+        ThenRefused(CaseDecider.GiveParallelOpinion(state, new GiveParallelOpinion("TAX", ParallelOpinion.Agree, "ok"), At(3, 5)), Rules.ParticipantUnknown);
+        state = CaseDecider.GiveParallelOpinion(state, new GiveParallelOpinion("FIRE", ParallelOpinion.Agree, "ok"), At(3, 5)).Events.Aggregate(state, Case.Evolve);
+        ThenRefused(CaseDecider.GiveParallelOpinion(state, new GiveParallelOpinion("FIRE", ParallelOpinion.Disagree, "no"), At(3, 5)), Rules.OpinionExists);
+    }
+
+    [Fact]
+    public void An_extension_without_its_approver_is_refused() =>
+        ThenRefused(CaseDecider.Extend(AcceptedCase, new ExtendDeadline(5, " ", "专家论证"), At(3, 5)), Rules.ExtensionNeedsApproval);
+
+    [Fact]
+    public void A_licence_without_a_number_or_expiring_by_today_is_refused()
+    {
+        var approved = Given(Submitted(), Accepted(), new CaseApproved(Id, "a1", ApprovalRoute.Signature, "signature", new DateOnly(2026, 3, 20), null, At(3, 5).Now));
+        ThenRefused(CaseDecider.IssueLicence(approved, new IssueLicence(" ", null), At(3, 6)), Rules.LicenceNumberRequired);
+        ThenRefused(CaseDecider.IssueLicence(approved, new IssueLicence("L-1", new DateOnly(2026, 3, 6)), At(3, 6)), Rules.LicenceValidityPast);
+    }
+
+    [Fact]
+    public void A_stop_records_the_status_it_interrupts_and_resumption_returns_to_it()
+    {
+        var stopped = Then<CaseSuspended>(CaseDecider.Suspend(AcceptedCase, new SuspendCase("hearing", 5, "王局长", ""), At(3, 4)));
+        stopped.StatusBefore.ShouldBe(CaseStatus.Accepted);
+        var state = Given(Submitted(), Accepted(), stopped);
+        CaseDecider.Resume(state, At(3, 6)).Events.Aggregate(state, Case.Evolve).Status.ShouldBe(CaseStatus.Accepted);
+    }
 }

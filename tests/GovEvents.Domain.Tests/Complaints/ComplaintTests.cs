@@ -53,7 +53,7 @@ public sealed class ComplaintTests
     [Fact]
     public void A_real_name_complaint_gives_name_and_phone_and_an_anonymous_one_need_not()
     {
-        ThenRefused(ComplaintDecider.File(Complaint.Initial, Filing(name: ""), Deadlines, At(3, 2)), Rules.InvalidState);
+        ThenRefused(ComplaintDecider.File(Complaint.Initial, Filing(name: ""), Deadlines, At(3, 2)), Rules.ComplainantContactRequired);
         ComplaintDecider.File(Complaint.Initial, Filing(realName: false, name: ""), Deadlines, At(3, 2)).IsRefused.ShouldBeFalse();
     }
 
@@ -75,7 +75,7 @@ public sealed class ComplaintTests
     public void Assignment_sets_the_findings_due_date_from_its_due_days()
     {
         Assigned.DueDate.ShouldBe(Calendar2026.Calendar.AddWorkingDays(new DateOnly(2026, 3, 4), 10));
-        ThenRefused(ComplaintDecider.Assign(Accepted, new AssignComplaint("MARKET", 0), "manager-1", At(3, 4)), Rules.InvalidState);
+        ThenRefused(ComplaintDecider.Assign(Accepted, new AssignComplaint("MARKET", 0), "manager-1", At(3, 4)), Rules.DueDaysInvalid);
     }
 
     [Fact]
@@ -101,7 +101,7 @@ public sealed class ComplaintTests
     {
         var investigated = Investigated(FindingsResult.Unsubstantiated);
         investigated.AwaitedStep.ShouldBe("reply");
-        ThenRefused(ComplaintDecider.Rectify(investigated, "x", "manager-1", Deadlines, At(3, 11)), Rules.InvalidState);
+        ThenRefused(ComplaintDecider.Rectify(investigated, "x", "manager-1", Deadlines, At(3, 11)), Rules.ComplaintUnsubstantiated);
         After(investigated, ComplaintDecider.Reply(investigated, "经核查不属实", "manager-1", Deadlines, At(3, 11))).Status.ShouldBe(ComplaintStatus.Replied);
     }
 
@@ -119,8 +119,8 @@ public sealed class ComplaintTests
     {
         var replied = After(Investigated(FindingsResult.Unsubstantiated),
             ComplaintDecider.Reply(Investigated(FindingsResult.Unsubstantiated), "答复", "manager-1", Deadlines, At(3, 11)));
-        ThenRefused(ComplaintDecider.Close(replied, 0, "manager-1", At(3, 12)), Rules.InvalidState);
-        ThenRefused(ComplaintDecider.Close(replied, 6, "manager-1", At(3, 12)), Rules.InvalidState);
+        ThenRefused(ComplaintDecider.Close(replied, 0, "manager-1", At(3, 12)), Rules.SatisfactionInvalid);
+        ThenRefused(ComplaintDecider.Close(replied, 6, "manager-1", At(3, 12)), Rules.SatisfactionInvalid);
     }
 
     [Fact]
@@ -143,12 +143,22 @@ public sealed class ComplaintTests
     {
         var measure = new RecordAccountability("m-1", "clerk-1", AccountabilityMeasure.Education, "服务态度差", "manager-1");
         ThenRefused(ComplaintDecider.RecordAccountability(Assigned, measure, At(3, 5)), Rules.InvalidState);
-        ThenRefused(ComplaintDecider.RecordAccountability(Investigated(FindingsResult.Unsubstantiated), measure, At(3, 11)), Rules.InvalidState);
+        ThenRefused(ComplaintDecider.RecordAccountability(Investigated(FindingsResult.Unsubstantiated), measure, At(3, 11)), Rules.ComplaintUnsubstantiated);
         ThenRefused(ComplaintDecider.RecordAccountability(null, measure with { Reason = "" }, At(3, 11)), Rules.ReasonRequired);
 
         var d = ComplaintDecider.RecordAccountability(Investigated(FindingsResult.Partly), measure, At(3, 11));
         d.Events[0].ShouldBeOfType<AccountabilityMeasureRecorded>().ComplaintId.ShouldBe(Id);
         d.Events[1].ShouldBeOfType<ComplaintAccountabilityLinked>().StaffId.ShouldBe("clerk-1");
         ComplaintDecider.RecordAccountability(null, measure, At(3, 11)).Events.Single().ShouldBeOfType<AccountabilityMeasureRecorded>().ComplaintId.ShouldBeNull();
+    }
+
+    [Fact]
+    public void Refusals_of_bad_content_say_what_was_wrong_not_invalid_state()
+    {
+        ThenRefused(ComplaintDecider.File(Filed, Filing(), Deadlines, At(3, 2)), Rules.ComplaintExists);
+        ThenRefused(ComplaintDecider.File(Complaint.Initial, Filing() with { Content = " " }, Deadlines, At(3, 2)), Rules.ContentRequired);
+        ThenRefused(ComplaintDecider.File(Complaint.Initial, Filing() with { Target = new ComplaintTarget(TargetKind.Window, "") }, Deadlines, At(3, 2)), Rules.TargetRequired);
+        ThenRefused(ComplaintDecider.Assign(Accepted, new AssignComplaint(" ", 5), "manager-1", At(3, 4)), Rules.DepartmentRequired);
+        ThenRefused(ComplaintDecider.Rectify(Investigated(FindingsResult.Partly), " ", "manager-1", Deadlines, At(3, 11)), Rules.ActionsRequired);
     }
 }

@@ -37,7 +37,7 @@ public sealed class FeeCatalogueTests
     public void Publishing_twice_is_refused()
     {
         var published = Given(new FeeItemPublished("F-STD", Standard(), 2026, Now));
-        FeeItem.Publish(published, Standard(), 2026, Now).Refusal!.Rule.ShouldBe(Rules.InvalidState);
+        FeeItem.Publish(published, Standard(), 2026, Now).Refusal!.Rule.ShouldBe(Rules.FeeItemExists);
     }
 
     [Fact]

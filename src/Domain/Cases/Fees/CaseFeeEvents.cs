@@ -45,7 +45,7 @@ public sealed record FeeRefunded(
 /// assessed fees are open. The system approves once the notice is settled.
 /// </summary>
 public sealed record ApprovalAwaitingFees(
-    string CaseId, string DecidedBy, string Basis, bool IssueLicence, int? PostCheckDays, DateTimeOffset RecordedAt) : ICaseFeeEvent;
+    string CaseId, string DecidedBy, ApprovalRoute Route, string Basis, bool IssueLicence, int? PostCheckDays, DateTimeOffset RecordedAt) : ICaseFeeEvent;
 
 /// <summary>Stable storage names of these events, never the CLR names: renaming a type keeps what is stored.</summary>
 public static class CaseFeeEventNames

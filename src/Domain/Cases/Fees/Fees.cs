@@ -30,9 +30,9 @@ public static partial class CaseDecider
         if (!state.Exists) return InvalidState(state, "assess fees of");
         if (state.Decided || !(state.UnderReview || state.Status == CaseStatus.Suspended))
             return Decision.Refuse(Rules.InvalidState, $"Fees are assessed between acceptance and the decision; the case is {Kebab(state.Status)}.");
-        if (c.Items.Count == 0) return Decision.Refuse(Rules.InvalidState, "A payment notice lists one or more fee items.");
+        if (c.Items.Count == 0) return Decision.Refuse(Rules.FeeItemsRequired, "A payment notice lists one or more fee items.");
         if (c.Items.GroupBy(i => i.FeeItemCode).FirstOrDefault(g => g.Count() > 1) is { } twice)
-            return Decision.Refuse(Rules.InvalidState, $"Fee item {twice.Key} is listed twice; one line per item.");
+            return Decision.Refuse(Rules.FeeItemDuplicate, $"Fee item {twice.Key} is listed twice; one line per item.");
 
         var items = new List<AssessedFee>();
         foreach (var line in c.Items)
@@ -41,7 +41,7 @@ public static partial class CaseDecider
             if (item.Assessable(line.FeeItemCode, clock.Today.Year) is { } refusal) return refusal;
             var d = item.Definition!;
             if (!FeeItemDefinition.IsYuan(line.Amount))
-                return Decision.Refuse(Rules.InvalidState, $"{line.FeeItemCode}: a non-negative amount in yuan, to the fen.");
+                return Decision.Refuse(Rules.AmountInvalid, $"{line.FeeItemCode}: a non-negative amount in yuan, to the fen.");
             if (!d.Discretionary && line.Amount > d.Amount)
                 return Decision.Refuse(Rules.FeeAboveStandard, $"{d.Code} is charged at its standard {d.Amount:0.00}, not {line.Amount:0.00}.");
             if (!d.Discretionary && line.Amount < d.Amount)
@@ -57,7 +57,7 @@ public static partial class CaseDecider
         if (fees.HasNotice)
         {
             if (fees.Paid > 0 || fees.Waived > 0)
-                return Decision.Refuse(Rules.InvalidState, $"Notice {fees.NoticeNumber} has payments or waivers on it and can no longer be replaced.");
+                return Decision.Refuse(Rules.FeeNoticeLocked, $"Notice {fees.NoticeNumber} has payments or waivers on it and can no longer be replaced.");
             if (SameItems(fees.Items, items)) return Decision.Nothing;
         }
         var notice = new FeesAssessed(state.Id, $"{state.CaseNumber}-F{fees.Notices + 1}", items, items.Sum(i => i.Amount),
@@ -74,8 +74,8 @@ public static partial class CaseDecider
         var fees = state.Fees;
         if (!fees.HasNotice) return Decision.Refuse(Rules.InvalidState, "No fees are assessed on this case.");
         if (fees.Cancelled || state.Closed) return Decision.Refuse(Rules.InvalidState, $"The case is {Kebab(state.Status)}: nothing is owed.");
-        if (string.IsNullOrWhiteSpace(c.ReceiptNumber)) return Decision.Refuse(Rules.InvalidState, "A payment carries its receipt number.");
-        if (c.Amount <= 0 || !FeeItemDefinition.IsYuan(c.Amount)) return Decision.Refuse(Rules.InvalidState, "A payment is a positive amount in yuan, to the fen.");
+        if (string.IsNullOrWhiteSpace(c.ReceiptNumber)) return Decision.Refuse(Rules.ReceiptRequired, "A payment carries its receipt number.");
+        if (c.Amount <= 0 || !FeeItemDefinition.IsYuan(c.Amount)) return Decision.Refuse(Rules.AmountInvalid, "A payment is a positive amount in yuan, to the fen.");
         if (fees.Receipts.TryGetValue(c.ReceiptNumber, out var earlier))
             return earlier.Amount == c.Amount && earlier.Channel == c.Channel
                 ? Decision.Nothing
@@ -95,8 +95,8 @@ public static partial class CaseDecider
             return Decision.Refuse(Rules.WaiverNeedsApproval, "A reduction or waiver needs the reference of its approval.");
         if (string.IsNullOrWhiteSpace(c.Reason)) return Decision.Refuse(Rules.ReasonRequired, "A reduction or waiver states its reason.");
         if (fees.Items.FirstOrDefault(i => i.FeeItemCode == c.FeeItemCode) is not { } item)
-            return Decision.Refuse(Rules.InvalidState, $"Fee item {c.FeeItemCode} is not on notice {fees.NoticeNumber}.");
-        if (c.Amount <= 0 || !FeeItemDefinition.IsYuan(c.Amount)) return Decision.Refuse(Rules.InvalidState, "A waiver is a positive amount in yuan, to the fen.");
+            return Decision.Refuse(Rules.FeeItemNotOnNotice, $"Fee item {c.FeeItemCode} is not on notice {fees.NoticeNumber}.");
+        if (c.Amount <= 0 || !FeeItemDefinition.IsYuan(c.Amount)) return Decision.Refuse(Rules.AmountInvalid, "A waiver is a positive amount in yuan, to the fen.");
         var waivable = Math.Min(item.Amount - fees.WaivedOn(item.FeeItemCode), fees.Balance);
         if (c.Amount > waivable)
             return Decision.Refuse(Rules.WaiverExceedsFee, $"At most {waivable:0.00} of {item.FeeItemCode} is still owed and may be waived.");
@@ -108,13 +108,13 @@ public static partial class CaseDecider
     public static Decision RefundFees(Case state, RefundFees c, CaseClock clock)
     {
         var fees = state.Fees;
-        if (string.IsNullOrWhiteSpace(c.ReceiptNumber)) return Decision.Refuse(Rules.InvalidState, "A refund carries its receipt number.");
+        if (string.IsNullOrWhiteSpace(c.ReceiptNumber)) return Decision.Refuse(Rules.ReceiptRequired, "A refund carries its receipt number.");
         if (fees.RefundReceipts.TryGetValue(c.ReceiptNumber, out var earlier))
             return earlier.Amount == c.Amount && earlier.Channel == c.Channel
                 ? Decision.Nothing
                 : Decision.Refuse(Rules.ReceiptDuplicate, $"Refund receipt {c.ReceiptNumber} is already used on this case.");
-        if (fees.RefundOutstanding <= 0) return Decision.Refuse(Rules.InvalidState, "No refund is due on this case.");
-        if (c.Amount <= 0 || !FeeItemDefinition.IsYuan(c.Amount)) return Decision.Refuse(Rules.InvalidState, "A refund is a positive amount in yuan, to the fen.");
+        if (fees.RefundOutstanding <= 0) return Decision.Refuse(Rules.RefundNotDue, "No refund is due on this case.");
+        if (c.Amount <= 0 || !FeeItemDefinition.IsYuan(c.Amount)) return Decision.Refuse(Rules.AmountInvalid, "A refund is a positive amount in yuan, to the fen.");
         if (c.Amount > fees.RefundOutstanding)
             return Decision.Refuse(Rules.RefundExceedsDue, $"{fees.RefundOutstanding:0.00} is due back, not {c.Amount:0.00}.");
         return Decision.Of(new FeeRefunded(state.Id, c.Amount, c.Channel, c.ReceiptNumber, c.RefundedBy, clock.Now));
@@ -145,7 +145,7 @@ public static partial class CaseDecider
         var events = new List<object>
         {
             feeEvent,
-            new CaseApproved(state.Id, awaited.DecidedBy, awaited.Basis, clock.Calendar.AddWorkingDays(clock.Today, LicenceDays),
+            new CaseApproved(state.Id, awaited.DecidedBy, awaited.Route, awaited.Basis, clock.Calendar.AddWorkingDays(clock.Today, LicenceDays),
                 awaited.PostCheckDays is { } days ? clock.Calendar.AddWorkingDays(clock.Today, days) : null, clock.Now),
         };
         if (awaited.IssueLicence) events.Add(new LicenceIssued(state.Id, $"{state.CaseNumber}-L", null, clock.Now));

@@ -15,12 +15,12 @@ public sealed record DecideRatingAppeal(string RatingId, bool Upheld, string Not
 public static partial class CaseDecider
 {
     /// <summary>Refusal code for a rating the case does not have (the API's 404).</summary>
-    public const string RatingNotFound = "not-found";
+    public const string RatingNotFound = Rules.NotFound;
 
     public static Decision Rate(Case state, RateCase c, CaseClock clock)
     {
         if (!state.Exists) return InvalidState(state, "rate");
-        if (c.Level is < 1 or > 5) return Decision.Refuse(Rules.InvalidState, "A rating is a level from 1 to 5.");
+        if (c.Level is < 1 or > 5) return Decision.Refuse(Rules.RatingLevelInvalid, "A rating is a level from 1 to 5.");
         if (!StageHappened(state, c.Stage))
             return Decision.Refuse(Rules.InvalidState, c.Stage == RatingStage.Acceptance
                 ? "The acceptance stage is rated once the application was accepted (or refused)."
@@ -47,7 +47,7 @@ public static partial class CaseDecider
     {
         if (FollowUpRefusal(state, c.RatingId, "called back") is { } refused) return refused;
         var rating = state.Ratings.Find(c.RatingId)!;
-        if (rating.CalledBack) return Decision.Refuse(Rules.InvalidState, "The callback of this review is already recorded.");
+        if (rating.CalledBack) return Decision.Refuse(Rules.CallbackExists, "The callback of this review is already recorded.");
         return Decision.Of(new RatingCalledBack(state.Id, rating.Id, c.Note, c.By, clock.Today > rating.CallbackDueDate, clock.Now));
     }
 
@@ -63,7 +63,7 @@ public static partial class CaseDecider
     private static Decision? FollowUpRefusal(Case state, string ratingId, string what)
     {
         if (state.Ratings.Find(ratingId) is not { } rating) return Decision.Refuse(RatingNotFound, $"No rating {ratingId} on this case.");
-        if (!rating.Bad) return Decision.Refuse(Rules.InvalidState, $"Only a bad review (level 1–2) is {what}.");
+        if (!rating.Bad) return Decision.Refuse(Rules.RatingNotBad, $"Only a bad review (level 1–2) is {what}.");
         if (rating.Excluded) return Decision.Refuse(Rules.InvalidState, "The review was excluded on appeal; its follow-up has ended.");
         if (rating.Rectified) return Decision.Refuse(Rules.InvalidState, "The review is already rectified; its follow-up is closed.");
         return null;
@@ -73,8 +73,8 @@ public static partial class CaseDecider
     public static Decision AppealRating(Case state, AppealRating c, CaseClock clock)
     {
         if (state.Ratings.Find(c.RatingId) is not { } rating) return Decision.Refuse(RatingNotFound, $"No rating {c.RatingId} on this case.");
-        if (!rating.Bad) return Decision.Refuse(Rules.InvalidState, "Only a bad review (level 1–2) may be appealed.");
-        if (rating.Appealed) return Decision.Refuse(Rules.InvalidState, "This review has already been appealed.");
+        if (!rating.Bad) return Decision.Refuse(Rules.RatingNotBad, "Only a bad review (level 1–2) may be appealed.");
+        if (rating.Appealed) return Decision.Refuse(Rules.AppealExists, "This review has already been appealed.");
         if (string.IsNullOrWhiteSpace(c.Reason)) return Decision.Refuse(Rules.ReasonRequired, "An appeal says why the review is mistaken or malicious.");
         return Decision.Of(new RatingAppealed(state.Id, rating.Id, c.Reason, c.By, clock.Now));
     }
@@ -84,7 +84,7 @@ public static partial class CaseDecider
     {
         if (state.Ratings.Find(c.RatingId) is not { } rating) return Decision.Refuse(RatingNotFound, $"No rating {c.RatingId} on this case.");
         if (!rating.Appealed) return Decision.Refuse(Rules.InvalidState, "This review has not been appealed.");
-        if (rating.AppealDecided) return Decision.Refuse(Rules.InvalidState, "The appeal is already decided.");
+        if (rating.AppealDecided) return Decision.Refuse(Rules.AlreadyDecided, "The appeal is already decided.");
         if (string.IsNullOrWhiteSpace(c.Note)) return Decision.Refuse(Rules.ReasonRequired, "The decision on an appeal states its grounds.");
         return Decision.Of(new RatingAppealDecided(state.Id, rating.Id, c.Upheld, c.Note, c.By, clock.Now));
     }
