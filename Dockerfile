@@ -3,7 +3,7 @@ FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 # Restore first, from the project files alone, so that the layer is reused while only code changes.
 COPY Directory.Build.props Directory.Packages.props ./
-COPY src/EventStore/EventStore.csproj src/EventStore/
+COPY src/Store/Store.csproj src/Store/
 COPY src/Domain/Domain.csproj src/Domain/
 COPY src/Projections/Projections.csproj src/Projections/
 COPY src/Api/Api.csproj src/Api/

@@ -48,7 +48,7 @@ if [ -n "${GOVEVENTS_DB:-}" ]; then
 else
   pg_start
   # The schema belongs to the superuser, who migrates; the API connects as a role that may only
-  # read and append history (see SchemaMigrator).
+  # read and append history (see DatabaseMigrator and the tamper evidence grants).
   if [ "$(local_psql -d postgres -c "select 1 from pg_database where datname = '$DB_NAME'")" != 1 ]; then
     local_psql -d postgres -c "create database $DB_NAME"
   fi

@@ -25,10 +25,10 @@ public static class CasesModule
             .AddRatingTimers(sp.GetRequiredService<HallClock>(), sp.GetRequiredService<CaseCommandHandler>)
             .AddComplaintTimers(sp.GetRequiredService<HallClock>(), sp.GetRequiredService<ComplaintCommandHandler>));
         services.AddSingleton<TimerRunner>();
-        services.AddSingleton(new TimerServiceOptions(
+        services.AddSingleton(new Timers.TimerPollerOptions(
             configuration.GetValue("GovEvents:Timers:Enabled", true),
             TimeSpan.FromSeconds(configuration.GetValue("GovEvents:Timers:IntervalSeconds", 5))));
-        services.AddHostedService<TimerService>();
+        services.AddHostedService<Timers.TimerPoller>();
         services.AddSingleton<ISweepStep, TimersSweepStep>();
 
         // Inline: what a command must see at once (delegations in force, timers). Async: the read models.

@@ -17,5 +17,7 @@ public static class WolverineSetup
             ? DurabilityMode.Solo
             : DurabilityMode.Balanced;
         opts.Policies.AutoApplyTransactions();
+        // Due timers go through a durable local queue: a message taken by a process that dies is tried again.
+        opts.LocalQueueFor<Timers.FireTimer>().UseDurableInbox();
     }
 }

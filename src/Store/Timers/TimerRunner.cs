@@ -28,16 +28,33 @@ public sealed class TimerRunner(IDocumentStore store, TimerRegistry registry, Ti
         var fired = 0;
         while (true)
         {
-            IReadOnlyList<ScheduledTimer> due;
-            await using (var query = store.QuerySession())
-                due = await query.Query<ScheduledTimer>()
-                    .Where(t => t.DueAt <= now && (t.RetryAt == null || t.RetryAt <= now))
-                    .OrderBy(t => t.DueAt).Take(Page + seen.Count).ToListAsync(ct);
-            var fresh = due.Where(t => seen.Add(t.Id)).ToList();
+            var fresh = (await DueAsync(now, Page + seen.Count, ct)).Where(t => seen.Add(t.Id)).ToList();
             if (fresh.Count == 0) return fired;
             foreach (var timer in fresh)
                 if (await FireAsync(timer, now, ct) == Outcome.Fired) fired++;
         }
+    }
+
+    /// <summary>The ids of the timers due at the clock's now, most overdue first (at most <paramref name="limit"/>).</summary>
+    public async Task<IReadOnlyList<string>> DueIdsAsync(int limit, CancellationToken ct = default) =>
+        (await DueAsync(time.GetUtcNow().ToUniversalTime(), limit, ct)).Select(t => t.Id).ToList();
+
+    /// <summary>Fires one timer if it is still due; true when it appended events.</summary>
+    public async Task<bool> FireAsync(string timerId, CancellationToken ct = default)
+    {
+        var now = time.GetUtcNow().ToUniversalTime();
+        await using var query = store.QuerySession();
+        var timer = await query.LoadAsync<ScheduledTimer>(timerId, ct);
+        if (timer is null || timer.DueAt > now || timer.RetryAt > now) return false;
+        return await FireAsync(timer, now, ct) == Outcome.Fired;
+    }
+
+    private async Task<IReadOnlyList<ScheduledTimer>> DueAsync(DateTimeOffset now, int limit, CancellationToken ct)
+    {
+        await using var query = store.QuerySession();
+        return await query.Query<ScheduledTimer>()
+            .Where(t => t.DueAt <= now && (t.RetryAt == null || t.RetryAt <= now))
+            .OrderBy(t => t.DueAt).Take(limit).ToListAsync(ct);
     }
 
     private async Task<Outcome> FireAsync(ScheduledTimer seen, DateTimeOffset now, CancellationToken ct)

@@ -1,0 +1,52 @@
+using GovEvents.Store.Timers;
+using Wolverine;
+
+namespace GovEvents.Api.Timers;
+
+/// <summary>A durable timer that is due: fire it (the runner locks it, reloads its stream and lets the state decide).</summary>
+public sealed record FireTimer(string TimerId);
+
+/// <summary>
+/// Handles <see cref="FireTimer"/> from Wolverine's durable local queue: a message survives a crash
+/// of the process that took it and is tried again. Firing is idempotent (a timer already fired or
+/// moved on decides nothing), so a message sent twice fires once.
+/// </summary>
+public static class FireTimerHandler
+{
+    public static Task Handle(FireTimer message, TimerRunner runner, CancellationToken ct) => runner.FireAsync(message.TimerId, ct);
+}
+
+public sealed record TimerPollerOptions(bool Enabled, TimeSpan Interval);
+
+/// <summary>
+/// Looks for due timers by the hall clock at an interval and sends a <see cref="FireTimer"/> for each.
+/// Wolverine's scheduled messages run on the wall clock, which the development mode cannot move;
+/// the timers live as Marten documents by the hall clock instead, and this poller hands them to Wolverine.
+/// </summary>
+public sealed class TimerPoller(TimerRunner runner, IServiceScopeFactory scopes, TimerPollerOptions options, ILogger<TimerPoller> logger)
+    : BackgroundService
+{
+    private const int Batch = 500;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Enabled) return;
+        using var ticks = new PeriodicTimer(options.Interval);
+        do
+        {
+            try
+            {
+                var due = await runner.DueIdsAsync(Batch, stoppingToken);
+                if (due.Count == 0) continue;
+                await using var scope = scopes.CreateAsyncScope();
+                var bus = scope.ServiceProvider.GetRequiredService<IMessageBus>();
+                foreach (var id in due) await bus.PublishAsync(new FireTimer(id));
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                logger.LogWarning(e, "Looking for due timers failed; trying again in {Interval}", options.Interval);
+            }
+        }
+        while (await ticks.WaitForNextTickAsync(stoppingToken));
+    }
+}
