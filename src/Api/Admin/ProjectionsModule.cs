@@ -92,9 +92,10 @@ public sealed class ProjectionAdmin(IDocumentStore store, NpgsqlDataSource dataS
                 : agent is null ? (LocalDaemon() is null ? "on-another-node" : "stopped")
                 : agent.Status == AgentStatus.Running ? "running"
                 : agent.Status == AgentStatus.Paused ? "faulted" : "stopped";
+            var rebuilding = status == "rebuilding";
             return new ProjectionStatusResponse(name, position, Math.Max(0, head - position), status,
-                agent?.Status == AgentStatus.Paused ? "stopped on an error: see the log; resume when fixed" : _rebuilding.GetValueOrDefault(name),
-                null, null, null);
+                agent?.Status == AgentStatus.Paused ? "stopped on an error: see the log; resume when fixed" : null,
+                null, rebuilding ? Math.Min(position, head) : null, rebuilding ? head : null);
         }).ToList();
     }
 
