@@ -16,6 +16,10 @@ public sealed record CaseSummary(
     /// </summary>
     public static CaseSummary Empty => new("", "", "", "", 0, 0, 0, null, 0m, 0, DateTimeOffset.MinValue);
 
+    /// <summary>What a case of the sample workload folds to after its first <paramref name="events"/> events.</summary>
+    public static CaseSummary Expected(string caseId, int seed, int events) =>
+        Enumerable.Range(1, events).Aggregate(Empty, (state, n) => Evolve(state, CaseSamples.Event(caseId, seed, n)));
+
     public static CaseSummary Evolve(CaseSummary state, object e) => e switch
     {
         ApplicationSubmitted s => state with
