@@ -8,7 +8,7 @@ namespace GovEvents.Bench;
 /// <summary>The machine and the run, for the method paragraph.</summary>
 public sealed record RunInfo(
     DateTimeOffset Started, TimeSpan Duration, BenchOptions Options, string PgVersion, string PgSettings,
-    (double Median, double Max)? Load, int PayloadBytesSubmitted, double PayloadBytesAverage, int MetadataBytes);
+    (double Median, double Max, double AtStart)? Load, int PayloadBytesSubmitted, double PayloadBytesAverage, int MetadataBytes);
 
 /// <summary>Writes the results as markdown: writes and reads, levers, the HTTP command path, the rebuild, then the method.</summary>
 public static class Report
@@ -201,13 +201,14 @@ public static class Report
                       $".NET {Environment.Version}, Npgsql {typeof(Npgsql.NpgsqlConnection).Assembly.GetName().Version}; PostgreSQL {info.PgVersion} on the same machine " +
                       $"({info.PgSettings}). {LoadSentence(info)}.");
         if (info.Load is { } busy && busy.Median > Environment.ProcessorCount * 0.75)
-            sb.AppendLine().AppendLine($"**Noisy run:** the machine was shared with other work (load {busy.Median:0.0} on {Environment.ProcessorCount} CPUs), " +
-                                       "so absolute ops/s and latencies are depressed and vary between rounds; the interleaved ratios and the CPU per operation are the figures to compare.");
+            sb.AppendLine().AppendLine($"**Loaded machine:** load {busy.Median:0.0} on {Environment.ProcessorCount} CPUs, which counts the run's own writers, HTTP clients " +
+                                       $"and PostgreSQL backends (at the start, before them: {busy.AtStart:0.0}; above that, other work shared the machine), so absolute ops/s and " +
+                                       "latencies are depressed and vary between rounds; the interleaved ratios and the CPU per operation are the figures to compare.");
         sb.AppendLine();
     }
 
     private static string LoadSentence(RunInfo info) =>
-        info.Load is { } l ? $"1-minute load average during the run: median {l.Median:0.0}, max {l.Max:0.0}" : "load average not available";
+        info.Load is { } l ? $"1-minute load average during the run (the run's own work included): median {l.Median:0.0}, max {l.Max:0.0}, at the start {l.AtStart:0.0}" : "load average not available";
 
     private static string CpuCells(Comparison r)
     {
