@@ -8,7 +8,7 @@ namespace GovEvents.Bench;
 /// <summary>The machine and the run, for the method paragraph.</summary>
 public sealed record RunInfo(
     DateTimeOffset Started, TimeSpan Duration, BenchOptions Options, string PgVersion, string PgSettings,
-    (double Median, double Max)? Load, int PayloadBytesSubmitted, double PayloadBytesAverage, int MetadataBytes);
+    (double Median, double Max, double AtStart)? Load, int PayloadBytesSubmitted, double PayloadBytesAverage, int MetadataBytes);
 
 /// <summary>Writes the results as markdown: writes and reads, levers, the HTTP command path, the rebuild, then the method.</summary>
 public static class Report
@@ -24,7 +24,8 @@ public static class Report
 
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
-    public static string Markdown(IReadOnlyList<Comparison> rows, IReadOnlyList<LeverRow> levers, HttpResult? http, RebuildComparison? rebuild, RunInfo info)
+    public static string Markdown(IReadOnlyList<Comparison> rows, IReadOnlyList<LeverRow> levers, Stores.DocumentCheck? snapshots, HttpResult? http,
+        RebuildComparison? rebuild, RunInfo info)
     {
         var o = info.Options;
         var sb = new StringBuilder();
@@ -37,7 +38,7 @@ public static class Report
         foreach (var e in o.Experiments)
             sb.AppendLine($"> **Experiment `{e}` applied to the benchmark database** (not in the store's migrations): {Experiments.All[e].Description}.").AppendLine();
         if (rows.Count > 0) AppendRows(sb, rows);
-        if (levers.Count > 0) AppendLevers(sb, levers);
+        if (levers.Count > 0) AppendLevers(sb, levers, snapshots);
         if (http is not null) AppendHttp(sb, http);
         if (rebuild is not null) AppendRebuild(sb, rebuild);
         AppendMethod(sb, info);
@@ -68,7 +69,7 @@ public static class Report
         sb.AppendLine();
     }
 
-    private static void AppendLevers(StringBuilder sb, IReadOnlyList<LeverRow> levers)
+    private static void AppendLevers(StringBuilder sb, IReadOnlyList<LeverRow> levers, Stores.DocumentCheck? snapshots)
     {
         sb.AppendLine($"## Levers ({levers[0].Row.Writers} writers)");
         sb.AppendLine();
@@ -92,6 +93,11 @@ public static class Report
             var cpu = tamper.Row.Raw.ServerCpuUs - tamper.Row.Store!.ServerCpuUs;
             sb.AppendLine($"Tamper evidence on top of Marten's own append: GovEvents appends at {1 / t:0.00} × the rate without it, a cost of **{cost:P0}** " +
                           $"(target ≤ 10 %: {(cost <= 0.10 ? "met" : "**not met**")}); server CPU {(cpu is { } c ? $"{c:+0;-0} µs" : "n/a")} per append.");
+            sb.AppendLine();
+        }
+        if (snapshots is not null)
+        {
+            sb.AppendLine($"Inline snapshots: every load of the aggregate row is checked whole against the fold of the seeded events; after the append row, {snapshots}.");
             sb.AppendLine();
         }
     }
@@ -128,17 +134,22 @@ public static class Report
         sb.AppendLine($"Seeded through EventLog at {rebuild.SeedEventsPerSecond:0} events/s (100 streams per transaction, tamper evidence included). " +
                       $"Raw loop page: {rebuild.PageSize}. The first row is GovEvents' configuration (async projections are registered with Marten's defaults); the others are levers.");
         sb.AppendLine();
-        sb.AppendLine("| daemon configuration | raw events/s | daemon events/s | daemon/raw (median of rounds) | rounds min–max | target | met |");
-        sb.AppendLine("|---|---:|---:|---:|---:|---:|:-:|");
+        sb.AppendLine("| daemon configuration | raw events/s | daemon events/s | daemon/raw (median of rounds) | rounds min–max | target | met | documents (whole) |");
+        sb.AppendLine("|---|---:|---:|---:|---:|---:|:-:|---|");
         foreach (var r in rebuild.Rows)
         {
+            var docs = r.Documents?.Cell ?? "–";
             if (r.Ratio is { } ratio)
                 sb.AppendLine($"| {r.Variant.Description} | {r.RawMedian:0} | {r.StoreMedian:0} | **{ratio:0.00}** | {r.RoundRatios.Min():0.00}–{r.RoundRatios.Max():0.00} | " +
-                              $"≥ {RebuildComparison.Target:0.0} | {(ratio >= RebuildComparison.Target ? "yes" : "**no**")} |");
+                              $"≥ {RebuildComparison.Target:0.0} | {(ratio >= RebuildComparison.Target ? "yes" : "**no**")} | {docs} |");
             else
-                sb.AppendLine($"| {r.Variant.Description} | {r.RawMedian:0} | failed: {r.Error} | – | – | ≥ {RebuildComparison.Target:0.0} | – |");
+                sb.AppendLine($"| {r.Variant.Description} | {r.RawMedian:0} | failed: {r.Error} | – | – | ≥ {RebuildComparison.Target:0.0} | – | {docs} |");
         }
-        if (rebuild.DocumentsCheck is not null) sb.AppendLine().AppendLine($"Documents: {rebuild.DocumentsCheck}.");
+        sb.AppendLine();
+        sb.AppendLine("Documents: after each configuration, the daemon's documents are compared whole (jsonb equality of `id`, `version` and every field of `state`) " +
+                      "with the fold of each stream's seeded events, and the raw loop's documents with the same states.");
+        foreach (var r in rebuild.Rows.Where(r => r.Documents is { Passed: false }))
+            sb.AppendLine().AppendLine($"- {r.Variant.Name}: {r.Documents}.");
         sb.AppendLine();
     }
 
@@ -190,13 +201,14 @@ public static class Report
                       $".NET {Environment.Version}, Npgsql {typeof(Npgsql.NpgsqlConnection).Assembly.GetName().Version}; PostgreSQL {info.PgVersion} on the same machine " +
                       $"({info.PgSettings}). {LoadSentence(info)}.");
         if (info.Load is { } busy && busy.Median > Environment.ProcessorCount * 0.75)
-            sb.AppendLine().AppendLine($"**Noisy run:** the machine was shared with other work (load {busy.Median:0.0} on {Environment.ProcessorCount} CPUs), " +
-                                       "so absolute ops/s and latencies are depressed and vary between rounds; the interleaved ratios and the CPU per operation are the figures to compare.");
+            sb.AppendLine().AppendLine($"**Loaded machine:** load {busy.Median:0.0} on {Environment.ProcessorCount} CPUs, which counts the run's own writers, HTTP clients " +
+                                       $"and PostgreSQL backends (at the start, before them: {busy.AtStart:0.0}; above that, other work shared the machine), so absolute ops/s and " +
+                                       "latencies are depressed and vary between rounds; the interleaved ratios and the CPU per operation are the figures to compare.");
         sb.AppendLine();
     }
 
     private static string LoadSentence(RunInfo info) =>
-        info.Load is { } l ? $"1-minute load average during the run: median {l.Median:0.0}, max {l.Max:0.0}" : "load average not available";
+        info.Load is { } l ? $"1-minute load average during the run (the run's own work included): median {l.Median:0.0}, max {l.Max:0.0}, at the start {l.AtStart:0.0}" : "load average not available";
 
     private static string CpuCells(Comparison r)
     {

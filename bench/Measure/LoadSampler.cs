@@ -17,13 +17,16 @@ public sealed class LoadSampler : IDisposable
         lock (_samples) _samples.Add(one);
     }
 
-    /// <summary>Median and maximum of the samples, or null when /proc/loadavg is not there.</summary>
-    public (double Median, double Max)? Summary
+    /// <summary>
+    /// Median and maximum of the samples and the first one (taken when the sampler starts, before the run's own
+    /// work), or null when /proc/loadavg is not there.
+    /// </summary>
+    public (double Median, double Max, double AtStart)? Summary
     {
         get
         {
             lock (_samples)
-                return _samples.Count == 0 ? null : (Comparison.Median(_samples), _samples.Max());
+                return _samples.Count == 0 ? null : (Comparison.Median(_samples), _samples.Max(), _samples[0]);
         }
     }
 

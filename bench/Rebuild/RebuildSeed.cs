@@ -1,4 +1,5 @@
 using GovEvents.Bench.Scenarios;
+using GovEvents.Bench.Stores;
 using GovEvents.Bench.Workload;
 using GovEvents.Store;
 
@@ -16,6 +17,10 @@ public static class RebuildSeed
     private const int StreamsPerCall = 100;
 
     public static string StreamId(int k) => $"rb-{k:000000}";
+
+    /// <summary>The document each of the first <paramref name="streams"/> streams must rebuild to (id, version, whole state).</summary>
+    public static IReadOnlyDictionary<string, CaseSnapshot> Expected(int streams) =>
+        Enumerable.Range(0, streams).ToDictionary(StreamId, k => CaseSnapshot.Expected(StreamId(k), k, EventsPerStream));
 
     public static async Task SeedAsync(EventLog store, int events, CancellationToken ct)
     {

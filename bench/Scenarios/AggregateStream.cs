@@ -57,9 +57,15 @@ public static class AggregateStream
         }
     }
 
-    /// <summary>Lever: an inline snapshot kept by the append, so a command loads one document instead of folding 20 events.</summary>
+    /// <summary>
+    /// Lever: an inline snapshot kept by the append, so a command loads one document instead of folding 20 events.
+    /// Every load is checked whole (id, version and every field of the state) against the fold of the seeded events.
+    /// </summary>
     public sealed class Snapshot(BenchStore store, string[] pool) : ISide
     {
+        private readonly Dictionary<string, CaseSnapshot> _expected =
+            pool.ToDictionary(id => id, id => CaseSnapshot.Expected(id, Shared.Seed(id), EventsPerStream));
+
         public Task<Operation> CreateWriterAsync(int writer, CancellationToken ct)
         {
             var random = new Random(writer);
@@ -68,7 +74,9 @@ public static class AggregateStream
                 var id = pool[random.Next(pool.Length)];
                 await using var session = store.Store.QuerySession();
                 var doc = await session.LoadAsync<CaseSnapshot>(id, ct);
-                if (doc?.Version != EventsPerStream) throw new InvalidOperationException($"snapshot: {id} is at {doc?.Version}");
+                var expected = _expected[id];
+                if (doc is null || !doc.SameAs(expected))
+                    throw new InvalidOperationException($"snapshot {id}: {(doc is null ? "missing" : RawJson.Serialize(doc))}, expected {RawJson.Serialize(expected)}");
             });
         }
     }
