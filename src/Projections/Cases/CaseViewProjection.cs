@@ -33,6 +33,6 @@ public sealed class CaseViewProjection : SingleStreamProjection<CaseView, string
             .Duplicate(x => x.ReceivedDate, pgType: "date")
             .Duplicate(x => x.SubmittedBy)
             .Duplicate(x => x.AgentStaffId);
-        opts.Projections.Add(new CaseViewProjection(), JasperFx.Events.Projections.ProjectionLifecycle.Async);
+        opts.Projections.Add(new CaseViewProjection(), JasperFx.Events.Projections.ProjectionLifecycle.Async, asyncConfiguration: AsyncProjections.Paging);
     }
 }

@@ -121,6 +121,6 @@ public sealed class ComplaintViewProjection : SingleStreamProjection<ComplaintVi
     {
         opts.Schema.For<ComplaintView>().DocumentAlias("complaint_view").Identity(x => x.StreamId)
             .Duplicate(x => x.Status).Duplicate(x => x.DepartmentCode).Duplicate(x => x.FiledBy);
-        opts.Projections.Add(new ComplaintViewProjection(), JasperFx.Events.Projections.ProjectionLifecycle.Async);
+        opts.Projections.Add(new ComplaintViewProjection(), JasperFx.Events.Projections.ProjectionLifecycle.Async, asyncConfiguration: AsyncProjections.Paging);
     }
 }
