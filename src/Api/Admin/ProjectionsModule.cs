@@ -83,13 +83,14 @@ public sealed class ProjectionAdmin(IDocumentStore store, NpgsqlDataSource dataS
     {
         var head = await HeadAsync(ct);
         var positions = await PositionsAsync(ct);
-        var agents = LocalDaemon()?.CurrentAgents() ?? [];
+        var daemon = LocalDaemon();
+        var agents = daemon?.CurrentAgents() ?? [];
         return Names.Select(name =>
         {
             var position = positions.GetValueOrDefault(name);
             var agent = agents.FirstOrDefault(a => a.Name.Name == name);
             var status = _rebuilding.ContainsKey(name) ? "rebuilding"
-                : agent is null ? (LocalDaemon() is null ? "on-another-node" : "stopped")
+                : agent is null ? (daemon is null ? "on-another-node" : "stopped")
                 : agent.Status == AgentStatus.Running ? "running"
                 : agent.Status == AgentStatus.Paused ? "faulted" : "stopped";
             var rebuilding = status == "rebuilding";

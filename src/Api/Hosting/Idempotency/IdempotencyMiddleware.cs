@@ -41,11 +41,9 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
         var request = new IdempotentRequest(
             RequestActor.From(http).Subject ?? "", key, http.Request.Method, http.Request.Path + http.Request.QueryString,
             await HashBodyAsync(http.Request, http.RequestAborted));
-        if (await AnsweredAsync(http, store, problems, request)) return;
-
         await using var conn = await db.OpenConnectionAsync(http.RequestAborted);
         await using var tx = await conn.BeginTransactionAsync(http.RequestAborted);
-        // Duplicates running at once wait here for the first one's commit (a crash frees the lock), then replay it.
+        // Duplicates running at once wait here for the first one's commit (a crash frees the lock); a retry replays it.
         await store.LockAsync(tx, request, http.RequestAborted);
         if (await AnsweredAsync(http, store, problems, request)) return;
         var original = http.Response.Body;
