@@ -9,19 +9,9 @@ namespace GovEvents.Store;
 /// </summary>
 public static class AppendScope
 {
-    private static readonly AsyncLocal<NpgsqlTransaction?> CurrentValue = new();
+    private static readonly Ambient<NpgsqlTransaction> Ambient = new();
 
-    public static NpgsqlTransaction? Transaction => CurrentValue.Value;
+    public static NpgsqlTransaction? Transaction => Ambient.Value;
 
-    public static IDisposable Use(NpgsqlTransaction transaction)
-    {
-        var previous = CurrentValue.Value;
-        CurrentValue.Value = transaction;
-        return new Scope(previous);
-    }
-
-    private sealed class Scope(NpgsqlTransaction? previous) : IDisposable
-    {
-        public void Dispose() => CurrentValue.Value = previous;
-    }
+    public static IDisposable Use(NpgsqlTransaction transaction) => Ambient.Use(transaction);
 }

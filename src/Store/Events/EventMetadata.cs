@@ -24,20 +24,10 @@ public sealed record EventMetadata
 /// </summary>
 public static class EventContext
 {
-    private static readonly AsyncLocal<EventMetadata?> CurrentValue = new();
+    private static readonly Ambient<EventMetadata> Ambient = new();
 
-    public static EventMetadata Current => CurrentValue.Value ?? EventMetadata.System;
+    public static EventMetadata Current => Ambient.Value ?? EventMetadata.System;
 
     /// <summary>Sets the context until the returned scope is disposed.</summary>
-    public static IDisposable Use(EventMetadata metadata)
-    {
-        var previous = CurrentValue.Value;
-        CurrentValue.Value = metadata;
-        return new Scope(previous);
-    }
-
-    private sealed class Scope(EventMetadata? previous) : IDisposable
-    {
-        public void Dispose() => CurrentValue.Value = previous;
-    }
+    public static IDisposable Use(EventMetadata metadata) => Ambient.Use(metadata);
 }
