@@ -12,16 +12,14 @@ using static GovEvents.Store.Tests.Guarantees.Daemons;
 namespace GovEvents.Store.Tests.Guarantees;
 
 /// <summary>
-/// A projection that throws on one event, on our configuration (apply errors not skipped): retried,
-/// then stopped visibly at its position, never past it, and nothing dead-lettered; resumed once fixed.
+/// A projection that throws on one event, on our configuration (apply errors not skipped): stopped
+/// visibly at its position, never past it, and nothing dead-lettered; resumed once fixed, it tries the event again.
 /// </summary>
 public sealed class PoisonEventTests(DaemonDatabase db, ITestOutputHelper output) : IClassFixture<DaemonDatabase>
 {
-    [Fact]
-    public async Task A_poison_event_pauses_the_projection_at_its_position_until_it_is_fixed_and_restarted()
+    /// <summary>A case whose third event poisons the probe: the sequences of the events before, at and after it.</summary>
+    private async Task<(long Before, long Poison, long After)> AppendAroundPoisonAsync(Marten.IDocumentStore store)
     {
-        var probe = new PoisonProbe();
-        var store = await db.OpenAsync(opts => opts.Projections.Add(probe, ProjectionLifecycle.Async));
         var log = db.Log(store);
         var id = "case-" + Guid.NewGuid().ToString("N");
         var at = db.Time.GetUtcNow();
@@ -29,7 +27,15 @@ public sealed class PoisonEventTests(DaemonDatabase db, ITestOutputHelper output
         await log.AppendAsync(id, 2, [new CaseNoteAdded(id, PoisonProbe.Poison, 2m, at)]);
         await log.AppendAsync(id, 3, [new CaseNoteAdded(id, "after", 3m, at)]);
         var events = await log.FetchStreamAsync(id);
-        var (before, poison, after) = (events[1].Sequence, events[2].Sequence, events[3].Sequence);
+        return (events[1].Sequence, events[2].Sequence, events[3].Sequence);
+    }
+
+    [Fact]
+    public async Task A_poison_event_pauses_the_projection_at_its_position_until_it_is_fixed_and_restarted()
+    {
+        var probe = new PoisonProbe();
+        var store = await db.OpenAsync(opts => opts.Projections.Add(probe, ProjectionLifecycle.Async));
+        var (before, poison, after) = await AppendAroundPoisonAsync(store);
 
         using var daemon = await store.BuildProjectionDaemonAsync(logger: new TestOutputLogger(output));
         await daemon.StartAllAsync();
@@ -58,14 +64,7 @@ public sealed class PoisonEventTests(DaemonDatabase db, ITestOutputHelper output
     {
         var probe = new PoisonProbe();
         var store = await db.OpenAsync(opts => opts.Projections.Add(probe, ProjectionLifecycle.Async));
-        var log = db.Log(store);
-        var id = "case-" + Guid.NewGuid().ToString("N");
-        var at = db.Time.GetUtcNow();
-        await log.StartStreamAsync(id, [new CaseFiled(id, "filed", at), new CaseNoteAdded(id, "before", 1m, at)]);
-        await log.AppendAsync(id, 2, [new CaseNoteAdded(id, PoisonProbe.Poison, 2m, at)]);
-        await log.AppendAsync(id, 3, [new CaseNoteAdded(id, "after", 3m, at)]);
-        var events = await log.FetchStreamAsync(id);
-        var (poison, after) = (events[2].Sequence, events[3].Sequence);
+        var (_, poison, after) = await AppendAroundPoisonAsync(store);
 
         // The hosted coordinator does not retry by itself (Marten 9.62): the shard stays paused on the node.
         var first = await StartNodeAsync(db, output, "first ", opts => opts.Projections.Add(probe, ProjectionLifecycle.Async));
