@@ -1,3 +1,4 @@
+using GovEvents.Api.Commands;
 using GovEvents.Api.Common;
 using GovEvents.Api.Hosting;
 using GovEvents.Api.Hosting.Auth;
@@ -5,7 +6,6 @@ using GovEvents.Api.Supervision;
 using GovEvents.Domain;
 using GovEvents.Domain.Audit;
 using GovEvents.Store;
-using Refusal = GovEvents.Api.Hosting.Problems.Refusal;
 
 namespace GovEvents.Api.Audit;
 
@@ -34,8 +34,8 @@ public static class FileReviewEndpoints
         return app;
     }
 
-    private static async Task<IResult> Start(FileReviewRequest request, RequestActor actor, EventLog store, HallTimeZone hall,
-        TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> Start(FileReviewRequest request, RequestActor actor, EventLog store, Commands.Commands commands, HallTimeZone hall,
+        TimeProvider time, HttpContext http, CancellationToken ct)
     {
         var errors = new FieldErrors()
             .Require(request.From is not null, "from", "Required.")
@@ -53,36 +53,32 @@ public static class FileReviewEndpoints
         var now = time.GetUtcNow();
         var id = Guid.CreateVersion7(now).ToString();
         var decision = FileReview.Start(id, from, to, request.SampleSize!.Value, closed, Random.Shared, actor.Subject!, now);
-        if (decision.Refusal is { } refusal) return Refusal.Refused(refusal.Rule, refusal.Detail);
-        await store.StartStreamAsync(FileReview.StreamId(id), decision.Events, ct);
-        var started = decision.Events.OfType<FileReviewStarted>().Single();
-        return Results.Created($"/api/audit/file-reviews/{id}", new FileReviewCreated(id, started.CaseIds));
+        var outcome = await commands.DecideAsync(Kind, FileReview.StreamId(id), _ => decision, new CommandOptions<FileReview> { MayStart = true }, ct);
+        return outcome.ToResult(http, done => new FileReviewCreated(id, done.Events.OfType<FileReviewStarted>().Single().CaseIds),
+            $"/api/audit/file-reviews/{id}");
     }
 
     private static async Task<IResult> Get(string id, EventLog store, CancellationToken ct) =>
         await LoadViewAsync(store, id, ct) is { } view ? Results.Ok(view) : CommandResults.NotFound($"No file review {id}.");
 
-    private static async Task<IResult> Grade(string id, GradeRequest request, RequestActor actor, EventLog store, TimeProvider time,
-        CancellationToken ct)
+    private static async Task<IResult> Grade(string id, GradeRequest request, RequestActor actor, EventLog store, Commands.Commands commands, TimeProvider time,
+        HttpContext http, CancellationToken ct)
     {
         var errors = new FieldErrors().Required(request.CaseId, "caseId")
             .Require(request.Grade is not null, "grade", "excellent, pass or fail.");
         if (errors.Any) return errors.Problem();
 
-        var loaded = await store.AggregateStreamAsync(FileReview.StreamId(id), FileReview.Empty, FileReview.Evolve, ct: ct);
-        if (loaded is null) return CommandResults.NotFound($"No file review {id}.");
-        var decision = FileReview.Grade(loaded.State, request.CaseId!, request.Grade!.Value, request.Findings ?? "", actor.Subject!, time.GetUtcNow());
-        if (decision.Refusal is { } refusal) return Refusal.Refused(refusal.Rule, refusal.Detail);
-        try
+        var outcome = await commands.DecideAsync(Kind, FileReview.StreamId(id),
+            review => FileReview.Grade(review, request.CaseId!, request.Grade!.Value, request.Findings ?? "", actor.Subject!, time.GetUtcNow()), null, ct);
+        return outcome switch
         {
-            await store.AppendAsync(FileReview.StreamId(id), ExpectedVersion.At(loaded.Version), decision.Events, ct);
-        }
-        catch (ConcurrencyException)
-        {
-            return CommandResults.Conflict("The file review changed meanwhile; try again.");
-        }
-        return Results.Ok(await LoadViewAsync(store, id, ct));
+            CommandOutcome.NotFound => CommandResults.NotFound($"No file review {id}."),
+            CommandOutcome.Done => Results.Ok(await LoadViewAsync(store, id, ct)),
+            _ => outcome.ToResult(http),
+        };
     }
+
+    private static readonly StreamKind<FileReview> Kind = new("file review", FileReview.Empty, FileReview.Evolve);
 
     private static async Task<FileReviewView?> LoadViewAsync(EventLog store, string id, CancellationToken ct)
     {

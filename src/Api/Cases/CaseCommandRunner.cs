@@ -1,3 +1,4 @@
+using GovEvents.Api.Commands;
 using GovEvents.Api.Common;
 using GovEvents.Domain;
 using GovEvents.Domain.Cases;
@@ -24,14 +25,9 @@ public static class CaseCommandRunner
         Func<CommandOutcome.Done, Case, object>? body = null, string? createdAt = null)
     {
         if (!CommandResults.TryIfMatch(http, out var ifMatch, out var problem)) return problem!;
-        Case? judged = null;
-        var outcome = await handler.HandleAsync(id, ifMatch, (state, clock) =>
-        {
-            judged = state;
-            return decide(state, clock);
-        }, ct, visible);
+        var outcome = await handler.HandleAsync(id, ifMatch, decide, ct, visible);
         if (outcome is CommandOutcome.Refused { Refusal.Rule: NotFoundRule } missing) return CommandResults.NotFound(missing.Refusal.Detail);
-        return outcome.ToResult(http, body is null ? null : done => body(done, done.Events.Aggregate(judged!, Case.Evolve)),
+        return outcome.ToResult(http, body is null ? null : done => body(done, (Case)done.State),
             outcome is CommandOutcome.Done { Events.Count: > 0 } ? createdAt : null);
     }
 

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using GovEvents.Api.Commands;
 using GovEvents.Api.Common;
 using GovEvents.Api.Hosting.Auth;
 using GovEvents.Domain;

@@ -1,6 +1,6 @@
+using GovEvents.Api.Commands;
 using GovEvents.Api.Common;
 using GovEvents.Api.Hosting.Auth;
-using Refusal = GovEvents.Api.Hosting.Problems.Refusal;
 using GovEvents.Domain;
 using GovEvents.Domain.Catalogue;
 using GovEvents.Store;
@@ -69,51 +69,45 @@ public static class MatterEndpoints
         return app;
     }
 
-    private static async Task<IResult> Publish(MatterRequest request, EventLog store, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> Publish(MatterRequest request, EventLog store, Commands.Commands commands, TimeProvider time, HttpContext http, CancellationToken ct)
     {
         if (request.MissingFields() is { Any: true } missing) return missing.Problem();
         var definition = request.ToDefinition();
         if (definition.Validate() is { Count: > 0 } errors) return Results.ValidationProblem(errors);
         if (await store.StreamVersionAsync($"department-{definition.DepartmentCode}", ct) is null)
             return CommandResults.Invalid("departmentCode", $"No department {definition.DepartmentCode}.");
-        return await Decide(store, definition.Code, state => Matter.Publish(state, definition, time.GetUtcNow()), created: true, ct);
+        return await Decide(commands, http, definition.Code, state => Matter.Publish(state, definition, time.GetUtcNow()), created: true, ct);
     }
 
-    private static async Task<IResult> Revise(string code, MatterRequest request, EventLog store, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> Revise(string code, MatterRequest request, EventLog store, Commands.Commands commands, TimeProvider time, HttpContext http, CancellationToken ct)
     {
         if (request.Code is { } bodyCode && bodyCode != code) return CommandResults.Invalid("code", "A matter keeps its code (同一编码).");
         if (request.MissingFields() is { Any: true } missing) return missing.Problem();
         var definition = request.ToDefinition(code);
         if (definition.Validate() is { Count: > 0 } errors) return Results.ValidationProblem(errors);
-        return await Decide(store, code, state => state.Definition is null
+        return await Decide(commands, http, code, state => state.Definition is null
             ? Decision.Refuse("not-found", "")
             : Matter.Revise(state, definition, time.GetUtcNow()), created: false, ct);
     }
 
-    private static Task<IResult> Revoke(string code, EventLog store, TimeProvider time, CancellationToken ct) =>
-        Decide(store, code, state => state.Definition is null ? Decision.Refuse("not-found", "") : Matter.Revoke(state, time.GetUtcNow()), created: false, ct);
+    private static Task<IResult> Revoke(string code, EventLog store, Commands.Commands commands, TimeProvider time, HttpContext http, CancellationToken ct) =>
+        Decide(commands, http, code, state => state.Definition is null ? Decision.Refuse("not-found", "") : Matter.Revoke(state, time.GetUtcNow()), created: false, ct);
 
-    private static async Task<IResult> Decide(EventLog store, string code, Func<Matter, Decision> decide, bool created, CancellationToken ct)
+    private static readonly StreamKind<Matter> Kind = new("matter", new Matter(), Matter.Evolve);
+
+    private static async Task<IResult> Decide(Commands.Commands commands, HttpContext http, string code, Func<Matter, Decision> decide, bool created, CancellationToken ct)
     {
-        var streamId = Matter.StreamId(code);
-        var loaded = await store.AggregateStreamAsync(streamId, new Matter(), Matter.Evolve, ct: ct);
-        var state = loaded?.State ?? new Matter();
-        var decision = decide(state);
-        if (decision.Refusal is { Rule: "not-found" }) return CommandResults.NotFound($"No matter {code}.");
-        if (decision.Refusal is { Rule: Rules.MatterExists } exists && created) return CommandResults.Conflict(exists.Detail);
-        if (decision.Refusal is { } refusal) return Refusal.Refused(refusal.Rule, refusal.Detail);
-        if (decision.Events.Count == 0) return Results.Ok(new CommandResponse(code, state.Version, state.Revoked ? "revoked" : "published"));
-        try
+        // Every step judges the matter as it stands, none included: the decider refuses what needs one (404) or must not find one (409).
+        var outcome = await commands.DecideAsync(Kind, Matter.StreamId(code), decide, new CommandOptions<Matter> { MayStart = true }, ct);
+        return outcome switch
         {
-            await store.AppendAsync(streamId, loaded?.Version ?? 0, decision.Events, ct);
-        }
-        catch (ConcurrencyException)
-        {
-            return CommandResults.Conflict($"Matter {code} changed meanwhile; reload and try again.");
-        }
-        var next = decision.Events.Aggregate(state, Matter.Evolve);
-        var body = new CommandResponse(code, next.Version, next.Revoked ? "revoked" : created ? "published" : "revised");
-        return created ? Results.Created($"/api/matters/{code}", body) : Results.Ok(body);
+            CommandOutcome.Refused { Refusal.Rule: "not-found" } => CommandResults.NotFound($"No matter {code}."),
+            CommandOutcome.Refused { Refusal: { Rule: Rules.MatterExists } exists } when created => CommandResults.Conflict(exists.Detail),
+            CommandOutcome.Done { Events.Count: 0, State: Matter same } => Results.Ok(new CommandResponse(code, same.Version, same.Revoked ? "revoked" : "published")),
+            _ => outcome.ToResult(http, done => Answer((Matter)done.State), created ? $"/api/matters/{code}" : null),
+        };
+
+        CommandResponse Answer(Matter next) => new(code, next.Version, next.Revoked ? "revoked" : created ? "published" : "revised");
     }
 
     private static async Task<IResult> List(int? page, int? pageSize, EventLog store, CancellationToken ct)

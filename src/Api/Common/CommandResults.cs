@@ -1,4 +1,4 @@
-using GovEvents.Api.Cases;
+using GovEvents.Api.Commands;
 using GovEvents.Api.Hosting.Problems;
 using Microsoft.AspNetCore.Mvc;
 
@@ -21,10 +21,12 @@ public static class CommandResults
             case CommandOutcome.Refused r:
                 return Refusal.Refused(r.Refusal.Rule, r.Refusal.Detail);
             case CommandOutcome.NotFound nf:
-                return NotFound($"No case {nf.Id}.");
+                return NotFound($"No {nf.Noun} {nf.Id}.");
             case CommandOutcome.VersionMismatch vm:
-                return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "The case has changed",
-                    detail: $"The case is at version {vm.Actual}, not {vm.Expected}. Reload it and try again.");
+                return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: $"The {vm.Noun} has changed",
+                    detail: vm.Actual >= 0
+                        ? $"The {vm.Noun} is at version {vm.Actual}, not {vm.Expected}. Reload it and try again."
+                        : $"The {vm.Noun} changed meanwhile. Reload it and try again.");
             default:
                 throw new InvalidOperationException(outcome.GetType().Name);
         }

@@ -43,7 +43,7 @@ public static class ComplaintEndpoints
         errors.Required(value, field).Require(value is null || value.Length <= MaxText, field, $"At most {MaxText} characters.");
 
     private static async Task<IResult> File(ComplaintRequest request, RequestActor actor, ComplaintCommandHandler handler,
-        CaseCommandHandler cases, EventLog store, TimeProvider time, CancellationToken ct)
+        CaseCommandHandler cases, EventLog store, TimeProvider time, HttpContext http, CancellationToken ct)
     {
         var p = request.Complainant;
         var errors = new FieldErrors()
@@ -61,7 +61,7 @@ public static class ComplaintEndpoints
         var (found, department) = await ResolveTargetAsync(target, actor, cases, store, ct);
         if (!found) return CommandResults.Invalid("target.id", $"No {KindName(target.Kind)} {target.Id}.");
         var id = Guid.CreateVersion7(time.GetUtcNow()).ToString();
-        return await handler.FileAsync(new FileComplaint(id, request.Channel!.Value, target, request.Category!.Value, request.Content!,
+        return await handler.FileAsync(http, new FileComplaint(id, request.Channel!.Value, target, request.Category!.Value, request.Content!,
             new Complainant(p!.Name ?? "", p.Phone ?? "", p.RealName!.Value), actor.Subject!, department), ct);
     }
 

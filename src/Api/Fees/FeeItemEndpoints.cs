@@ -1,12 +1,12 @@
 using System.Text.RegularExpressions;
 using GovEvents.Api.Cases;
+using GovEvents.Api.Commands;
 using GovEvents.Api.Common;
 using GovEvents.Api.Hosting.Auth;
 using GovEvents.Domain;
 using GovEvents.Domain.Fees;
 using GovEvents.Domain.Time;
 using GovEvents.Store;
-using Refusal = GovEvents.Api.Hosting.Problems.Refusal;
 
 namespace GovEvents.Api.Fees;
 
@@ -52,7 +52,7 @@ public static partial class FeeItemEndpoints
     private static FieldErrors Year(this FieldErrors errors, int? year, string field, int currentYear) =>
         errors.Require(year is not null && year >= 2000 && year <= currentYear + 1, field, $"A year from 2000 to {currentYear + 1}.");
 
-    private static async Task<IResult> Publish(FeeItemRequest request, EventLog store, TimeProvider time, HallClock hall, CancellationToken ct)
+    private static async Task<IResult> Publish(FeeItemRequest request, EventLog store, Commands.Commands commands, TimeProvider time, HallClock hall, HttpContext http, CancellationToken ct)
     {
         var definition = new FeeItemDefinition(request.Code ?? "", request.Name ?? "", request.DepartmentCode ?? "", request.LegalBasis ?? "",
             request.Amount, request.MinAmount, request.MaxAmount);
@@ -63,43 +63,33 @@ public static partial class FeeItemEndpoints
         if (errors.Any) return errors.Problem();
         if (await store.StreamVersionAsync($"department-{definition.DepartmentCode}", ct) is null)
             return CommandResults.Invalid("departmentCode", $"No department {definition.DepartmentCode}.");
-        return await Decide(store, definition.Code, item => FeeItem.Publish(item, definition, request.ReviewedYear!.Value, time.GetUtcNow()),
-            "published", time, hall, created: true, ct);
+        return await Decide(commands, http, definition.Code, item => FeeItem.Publish(item, definition, request.ReviewedYear!.Value, time.GetUtcNow()),
+            "published", created: true, ct);
     }
 
-    private static async Task<IResult> Review(string code, FeeReviewRequest request, EventLog store, TimeProvider time, HallClock hall, CancellationToken ct)
+    private static async Task<IResult> Review(string code, FeeReviewRequest request, Commands.Commands commands, TimeProvider time, HallClock hall, HttpContext http, CancellationToken ct)
     {
         var errors = new FieldErrors().Year(request.Year, "year", CurrentYear(time, hall));
         if (errors.Any) return errors.Problem();
-        return await Decide(store, code, item => FeeItem.Review(item, request.Year!.Value, time.GetUtcNow()), "reviewed", time, hall, created: false, ct);
+        return await Decide(commands, http, code, item => FeeItem.Review(item, request.Year!.Value, time.GetUtcNow()), "reviewed", created: false, ct);
     }
 
-    private static Task<IResult> Revoke(string code, EventLog store, TimeProvider time, HallClock hall, CancellationToken ct) =>
-        Decide(store, code, item => FeeItem.Revoke(item, time.GetUtcNow()), "revoked", time, hall, created: false, ct);
+    private static Task<IResult> Revoke(string code, Commands.Commands commands, TimeProvider time, HttpContext http, CancellationToken ct) =>
+        Decide(commands, http, code, item => FeeItem.Revoke(item, time.GetUtcNow()), "revoked", created: false, ct);
 
-    private static async Task<IResult> Decide(EventLog store, string code, Func<FeeItem, Decision> decide, string status,
-        TimeProvider time, HallClock hall, bool created, CancellationToken ct)
+    private static readonly StreamKind<FeeItem> Kind = new("fee item", new FeeItem(), FeeItem.Evolve);
+
+    private static async Task<IResult> Decide(Commands.Commands commands, HttpContext http, string code, Func<FeeItem, Decision> decide, string status,
+        bool created, CancellationToken ct)
     {
-        var streamId = FeeItem.StreamId(code);
-        var loaded = await store.AggregateStreamAsync(streamId, new FeeItem(), FeeItem.Evolve, ct: ct);
-        var decision = decide(loaded?.State ?? new FeeItem());
-        if (decision.Refusal is { Rule: FeeItem.NotFound }) return CommandResults.NotFound($"No fee item {code}.");
-        if (decision.Refusal is { Rule: Rules.FeeItemExists } exists && created) return CommandResults.Conflict(exists.Detail);
-        if (decision.Refusal is { } refusal) return Refusal.Refused(refusal.Rule, refusal.Detail);
-        var version = loaded?.Version ?? 0;
-        if (decision.Events.Count > 0)
+        // Every step judges the item as it stands, none included: the decider refuses what needs one (404) or must not find one (409).
+        var outcome = await commands.DecideAsync(Kind, FeeItem.StreamId(code), decide, new CommandOptions<FeeItem> { MayStart = true }, ct);
+        return outcome switch
         {
-            try
-            {
-                version = (await store.AppendAsync(streamId, version, decision.Events, ct));
-            }
-            catch (ConcurrencyException)
-            {
-                return CommandResults.Conflict($"Fee item {code} changed meanwhile; reload and try again.");
-            }
-        }
-        var body = new CommandResponse(code, version, status);
-        return created ? Results.Created($"/api/fee-items/{code}", body) : Results.Ok(body);
+            CommandOutcome.Refused { Refusal.Rule: FeeItem.NotFound } => CommandResults.NotFound($"No fee item {code}."),
+            CommandOutcome.Refused { Refusal: { Rule: Rules.FeeItemExists } exists } when created => CommandResults.Conflict(exists.Detail),
+            _ => outcome.ToResult(http, done => new CommandResponse(code, done.Version, status), created ? $"/api/fee-items/{code}" : null),
+        };
     }
 
     private static async Task<IResult> List(EventLog store, TimeProvider time, HallClock hall, CancellationToken ct)

@@ -1,7 +1,8 @@
 using GovEvents.Api.Cases;
+using GovEvents.Api.Commands;
 using GovEvents.Api.Common;
+using GovEvents.Domain;
 using GovEvents.Api.Hosting.Auth;
-using Refusal = GovEvents.Api.Hosting.Problems.Refusal;
 using GovEvents.Domain.Catalogue;
 using GovEvents.Domain.Organisation;
 using GovEvents.Store;
@@ -40,42 +41,44 @@ public static class OrganisationEndpoints
     private static FieldErrors Code(this FieldErrors errors, string? value, string field) =>
         errors.Required(value, field).Require(value is null || CodeShape.IsMatch(value), field, "Letters, digits, '-', '_' or '.', at most 64.");
 
-    private static async Task<IResult> Start(EventLog store, string streamId, string type, object e, string location, object body, CancellationToken ct)
+    private const string Exists = "exists";
+
+    /// <summary>Opens a register's stream (department, window, staff member, delegation) with its first event; 409 when it exists.</summary>
+    private static async Task<IResult> Start(Commands.Commands commands, HttpContext http, string streamId, string noun, object e, string location, object body, CancellationToken ct)
     {
-        try
+        var outcome = await commands.DecideAsync(StreamKind.Counted(noun), streamId,
+            count => count > 0 ? Decision.Refuse(Exists, $"{location} already exists.") : Decision.Of(e),
+            new CommandOptions<int> { MayStart = true }, ct);
+        return outcome switch
         {
-            await store.StartStreamAsync(streamId, [e], ct);
-            return Results.Created(location, body);
-        }
-        catch (ConcurrencyException)
-        {
-            return CommandResults.Conflict($"{location} already exists.");
-        }
+            CommandOutcome.Refused { Refusal: { Rule: Exists } exists } => CommandResults.Conflict(exists.Detail),
+            _ => outcome.ToResult(http, _ => body, location),
+        };
     }
 
     private static async Task<bool> ExistsAsync(EventLog store, string streamId, CancellationToken ct) =>
         await store.StreamVersionAsync(streamId, ct) is not null;
 
-    private static async Task<IResult> CreateDepartment(CreateDepartmentRequest request, EventLog store, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> CreateDepartment(CreateDepartmentRequest request, EventLog store, Commands.Commands commands, TimeProvider time, HttpContext http, CancellationToken ct)
     {
         var errors = new FieldErrors().Code(request.Code, "code").Required(request.Name, "name");
         if (errors.Any) return errors.Problem();
-        return await Start(store, Department.StreamId(request.Code!), "department",
+        return await Start(commands, http, Department.StreamId(request.Code!), "department",
             new DepartmentCreated(request.Code!, request.Name!, request.LeaderStaffId, time.GetUtcNow()),
             $"/api/departments/{request.Code}", new CommandResponse(request.Code!, 1, "created"), ct);
     }
 
-    private static async Task<IResult> AssignLeader(string code, AssignLeaderRequest request, EventLog store, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> AssignLeader(string code, AssignLeaderRequest request, Commands.Commands commands, TimeProvider time, HttpContext http, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(request.StaffId)) return CommandResults.Invalid("staffId", "Required.");
-        var state = await store.StreamVersionAsync(Department.StreamId(code), ct);
-        if (state is null) return CommandResults.NotFound($"No department {code}.");
-        var result = await store.AppendAsync(Department.StreamId(code), ExpectedVersion.Any,
-            [new DepartmentLeaderAssigned(code, request.StaffId, time.GetUtcNow())], ct);
-        return Results.Ok(new CommandResponse(code, result, "leader-assigned"));
+        var outcome = await commands.DecideAsync(StreamKind.Counted("department"), Department.StreamId(code),
+            _ => Decision.Of(new DepartmentLeaderAssigned(code, request.StaffId, time.GetUtcNow())), null, ct);
+        return outcome is CommandOutcome.NotFound
+            ? CommandResults.NotFound($"No department {code}.")
+            : outcome.ToResult(http, done => new CommandResponse(code, done.Version, "leader-assigned"));
     }
 
-    private static async Task<IResult> OpenWindow(OpenWindowRequest request, EventLog store, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> OpenWindow(OpenWindowRequest request, EventLog store, Commands.Commands commands, TimeProvider time, HttpContext http, CancellationToken ct)
     {
         var errors = new FieldErrors().Code(request.Code, "code").Required(request.Name, "name")
             .Require(request.Kind is not null, "kind", "One of comprehensive, department, fee.")
@@ -83,12 +86,12 @@ public static class OrganisationEndpoints
         if (errors.Any) return errors.Problem();
         if (request.DepartmentCode is { } dept && !await ExistsAsync(store, Department.StreamId(dept), ct))
             return CommandResults.Invalid("departmentCode", $"No department {dept}.");
-        return await Start(store, $"window-{request.Code}", "window",
+        return await Start(commands, http, $"window-{request.Code}", "window",
             new WindowOpened(request.Code!, request.Name!, request.Kind!.Value, request.DepartmentCode, request.StaffA, request.StaffB, time.GetUtcNow()),
             $"/api/windows/{request.Code}", new CommandResponse(request.Code!, 1, "opened"), ct);
     }
 
-    private static async Task<IResult> RegisterStaff(RegisterStaffRequest request, EventLog store, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> RegisterStaff(RegisterStaffRequest request, EventLog store, Commands.Commands commands, TimeProvider time, HttpContext http, CancellationToken ct)
     {
         var errors = new FieldErrors().Code(request.Id, "id").Required(request.Name, "name").Required(request.DepartmentCode, "departmentCode");
         if (errors.Any) return errors.Problem();
@@ -96,12 +99,12 @@ public static class OrganisationEndpoints
             return CommandResults.Invalid("departmentCode", $"No department {request.DepartmentCode}.");
         if (request.WindowCode is { } window && !await ExistsAsync(store, $"window-{window}", ct))
             return CommandResults.Invalid("windowCode", $"No window {window}.");
-        return await Start(store, $"staff-{request.Id}", "staff",
+        return await Start(commands, http, $"staff-{request.Id}", "staff",
             new StaffRegistered(request.Id!, request.Name!, request.DepartmentCode!, request.WindowCode, time.GetUtcNow()),
             $"/api/staff/{request.Id}", new CommandResponse(request.Id!, 1, "registered"), ct);
     }
 
-    private static async Task<IResult> GrantDelegation(GrantDelegationRequest request, EventLog store, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> GrantDelegation(GrantDelegationRequest request, EventLog store, Commands.Commands commands, TimeProvider time, HttpContext http, CancellationToken ct)
     {
         var errors = new FieldErrors().Required(request.StaffId, "staffId").Required(request.DepartmentCode, "departmentCode")
             .Require(request.MatterCodes is { Length: > 0 } && request.MatterCodes.All(m => !string.IsNullOrWhiteSpace(m)), "matterCodes", "\"*\" or one or more matter codes.")
@@ -117,26 +120,22 @@ public static class OrganisationEndpoints
         var id = Guid.CreateVersion7(time.GetUtcNow()).ToString("N")[..20];
         var granted = new DelegationGranted(id, request.StaffId!, request.DepartmentCode!, request.MatterCodes!.Distinct().ToList(),
             request.Tiers!.Distinct().ToList(), request.ValidFrom!.Value, request.ValidTo!.Value, time.GetUtcNow());
-        return await Start(store, Delegation.StreamId(id), "delegation", granted, $"/api/delegations/{id}",
+        return await Start(commands, http, Delegation.StreamId(id), "delegation", granted, $"/api/delegations/{id}",
             new DelegationCreated(id, 1, "granted", id), ct);
     }
 
-    private static async Task<IResult> RevokeDelegation(string id, RevokeDelegationRequest request, EventLog store, TimeProvider time, CancellationToken ct)
+    private static readonly StreamKind<Delegation> DelegationKind = new("delegation", new Delegation(), Delegation.Evolve);
+
+    private static async Task<IResult> RevokeDelegation(string id, RevokeDelegationRequest request, Commands.Commands commands, TimeProvider time, HttpContext http, CancellationToken ct)
     {
-        var loaded = await store.AggregateStreamAsync(Delegation.StreamId(id), new Delegation(), Delegation.Evolve, ct: ct);
-        if (loaded is null) return CommandResults.NotFound($"No delegation {id}.");
-        var decision = Delegation.Revoke(loaded.State, request.Reason ?? "", time.GetUtcNow());
-        if (decision.Refusal is { } refusal) return Refusal.Refused(refusal.Rule, refusal.Detail);
-        var version = loaded.Version;
-        if (decision.Events.Count > 0)
-        {
-            try { version = (await store.AppendAsync(Delegation.StreamId(id), loaded.Version, decision.Events, ct)); }
-            catch (ConcurrencyException) { return CommandResults.Conflict("The delegation changed meanwhile; try again."); }
-        }
-        return Results.Ok(new CommandResponse(id, version, "revoked"));
+        var outcome = await commands.DecideAsync(DelegationKind, Delegation.StreamId(id),
+            delegation => Delegation.Revoke(delegation, request.Reason ?? "", time.GetUtcNow()), null, ct);
+        return outcome is CommandOutcome.NotFound
+            ? CommandResults.NotFound($"No delegation {id}.")
+            : outcome.ToResult(http, done => new CommandResponse(id, done.Version, "revoked"));
     }
 
-    private static async Task<IResult> SetCalendar(int year, CalendarRequest request, EventLog store, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> SetCalendar(int year, CalendarRequest request, Commands.Commands commands, TimeProvider time, HttpContext http, CancellationToken ct)
     {
         var holidays = (request.Holidays ?? []).Distinct().Order().ToList();
         var workdays = (request.Workdays ?? []).Distinct().Order().ToList();
@@ -147,9 +146,9 @@ public static class OrganisationEndpoints
             .Require(!holidays.Intersect(workdays).Any(), "workdays", "A day is a holiday or a worked day, not both.")
             .Require(workdays.All(d => d.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday), "workdays", "Worked days (调休) fall on weekends.");
         if (errors.Any) return errors.Problem();
-        var result = await store.AppendAsync(ReferenceData.CalendarStreamId(year), ExpectedVersion.Any,
-            [new CalendarYearSet(year, holidays, workdays, time.GetUtcNow())], ct);
-        return Results.Ok(new CommandResponse(year.ToString(), result, "set"));
+        var outcome = await commands.DecideAsync(StreamKind.Counted("calendar"), ReferenceData.CalendarStreamId(year),
+            _ => Decision.Of(new CalendarYearSet(year, holidays, workdays, time.GetUtcNow())), new CommandOptions<int> { MayStart = true }, ct);
+        return outcome.ToResult(http, done => new CommandResponse(year.ToString(), done.Version, "set"));
     }
 
     private static async Task<IResult> GetCalendar(int year, EventLog store, CancellationToken ct)

@@ -34,27 +34,10 @@ public sealed class EventLog(IDocumentStore store, NpgsqlDataSource dataSource)
     /// </summary>
     public async Task<IReadOnlyDictionary<string, int>> AppendAsync(IReadOnlyList<StreamAppend> appends, CancellationToken ct = default)
     {
-        if (AppendScope.Transaction is not { } tx)
-        {
-            await using var own = store.LightweightSession();
-            var actions = Stage(own, appends);
-            await SaveAsync(own, appends, ct);
-            return Versions(actions);
-        }
-        await using var session = store.LightweightSession(SessionOptions.ForTransaction(tx));
-        var staged = Stage(session, appends);
-        await tx.SaveAsync("append", ct);
-        try
-        {
-            await SaveAsync(session, appends, ct);
-        }
-        catch
-        {
-            await tx.RollbackAsync("append", CancellationToken.None);
-            throw;
-        }
-        await tx.ReleaseAsync("append", ct);
-        return Versions(staged);
+        await using var session = AppendScope.OpenSession(store);
+        var actions = Stage(session, appends);
+        await SaveAsync(session, appends, ct);
+        return Versions(actions);
     }
 
     private static Dictionary<string, int> Versions(IEnumerable<StreamAction> actions) =>
@@ -82,8 +65,32 @@ public sealed class EventLog(IDocumentStore store, NpgsqlDataSource dataSource)
         return actions;
     }
 
-    /// <summary>Saves a session holding <paramref name="appends"/>; a version conflict is a <see cref="ConcurrencyException"/>.</summary>
+    /// <summary>
+    /// Saves a session holding <paramref name="appends"/>; a version conflict is a <see cref="ConcurrencyException"/>.
+    /// A session in the request's transaction (<see cref="AppendScope"/>) saves under a savepoint, so that
+    /// a refused append leaves that transaction usable (for a retry, and for the stored answer).
+    /// </summary>
     public static async Task SaveAsync(IDocumentSession session, IReadOnlyList<StreamAppend> appends, CancellationToken ct)
+    {
+        if (AppendScope.Transaction is not { } tx || !ReferenceEquals(tx.Connection, session.Connection))
+        {
+            await SaveChangesAsync(session, appends, ct);
+            return;
+        }
+        await tx.SaveAsync("append", ct);
+        try
+        {
+            await SaveChangesAsync(session, appends, ct);
+        }
+        catch
+        {
+            await tx.RollbackAsync("append", CancellationToken.None);
+            throw;
+        }
+        await tx.ReleaseAsync("append", ct);
+    }
+
+    private static async Task SaveChangesAsync(IDocumentSession session, IReadOnlyList<StreamAppend> appends, CancellationToken ct)
     {
         try
         {

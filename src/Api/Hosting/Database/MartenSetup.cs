@@ -71,7 +71,8 @@ public static class MartenSetup
                 opts.AutoCreateSchemaObjects = JasperFx.AutoCreate.None;
                 return opts;
             })
-            .UseLightweightSessions()
+            // Lightweight sessions; inside a keyed request (AppendScope) they join the request's transaction.
+            .BuildSessionsWith<AppendScopeSessionFactory>()
             .UseNpgsqlDataSource()
             .IntegrateWithWolverine(w =>
             {
@@ -83,6 +84,7 @@ public static class MartenSetup
                 w.AutoCreate = JasperFx.AutoCreate.None;
             });
         services.AddSingleton<EventLog>();
+        services.AddSingleton<Commands.Commands>();
         services.AddSingleton<DatabaseMigrator>();
         return services;
     }
