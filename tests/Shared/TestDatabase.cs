@@ -14,14 +14,20 @@ public class TestDatabase : IAsyncDisposable, Xunit.IAsyncLifetime
             ? cs
             : "Host=127.0.0.1;Port=55432;Username=postgres;Database=postgres";
 
-    public TestDatabase()
+    private readonly string _admin;
+
+    public TestDatabase() : this(AdminConnectionString) { }
+
+    /// <summary>A database on another server (a <see cref="PrivateCluster"/>) through its superuser connection.</summary>
+    public TestDatabase(string adminConnectionString)
     {
+        _admin = adminConnectionString;
         Name = "ge_test_" + Guid.NewGuid().ToString("N")[..16];
-        using var conn = new NpgsqlConnection(AdminConnectionString);
+        using var conn = new NpgsqlConnection(_admin);
         conn.Open();
         using var cmd = new NpgsqlCommand($"create database {Name}", conn);
         cmd.ExecuteNonQuery();
-        ConnectionString = new NpgsqlConnectionStringBuilder(AdminConnectionString)
+        ConnectionString = new NpgsqlConnectionStringBuilder(_admin)
         {
             Database = Name,
             MaxPoolSize = 60,
@@ -63,7 +69,7 @@ public class TestDatabase : IAsyncDisposable, Xunit.IAsyncLifetime
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         NpgsqlConnection.ClearAllPools();
-        await using var conn = new NpgsqlConnection(AdminConnectionString);
+        await using var conn = new NpgsqlConnection(_admin);
         await conn.OpenAsync();
         await using (var cmd = new NpgsqlCommand($"drop database if exists {Name} with (force)", conn))
             await cmd.ExecuteNonQueryAsync();
