@@ -180,7 +180,7 @@ public static class Report
                       "`with s as (update streams set version = version + 1 … where id = $1 and version = $2 returning version) insert into events … select … from s`; " +
                       "store = `EventLog.AppendAsync(id, ExpectedVersion.At(v), [event])`, as a command appends.");
         sb.AppendLine($"- *aggregate*: a random stream of {Scenarios.AggregateStream.PoolStreams} with 20 events each; raw = `select type, data … order by version`, " +
-                      "deserialize, fold; store = `EventLog.AggregateStreamAsync` with the same fold, which is how `CaseCommandHandler` loads a case.");
+                      "deserialize, fold; store = `EventLog.AggregateStreamAsync` with the same fold, as the command pipeline (`StreamCommandHandler`) loads a stream: fetch its events, fold.");
         sb.AppendLine("- *levers*: a second GovEvents store in its own schema changed in one thing: tamper evidence off (its three triggers dropped after " +
                       "migration), `AppendMode = Quick`, metadata columns off (on the store without tamper evidence, whose hash function reads them), an inline " +
                       "snapshot projection (`SingleStreamProjection` of the same fold, `ProjectionLifecycle.Inline`) loaded with `LoadAsync`.");

@@ -14,13 +14,13 @@ public static class CaseCommandRunner
 {
     public const string NotFoundRule = "not-found";
 
-    public static Task<IResult> RunAsync(HttpContext http, CaseCommandHandler handler, string id,
+    public static Task<IResult> RunAsync(HttpContext http, CaseCommands handler, string id,
         Func<Case, CaseClock, Decision> decide, CancellationToken ct, Func<Case, bool>? visible = null,
         Func<CommandOutcome.Done, Case, object>? body = null, string? createdAt = null) =>
         RunAsync(http, handler, id, (s, c) => Task.FromResult(decide(s, c)), ct, visible, body, createdAt);
 
     /// <summary>As above, for decisions that first read something (a signer's delegations, a department's leader).</summary>
-    public static async Task<IResult> RunAsync(HttpContext http, CaseCommandHandler handler, string id,
+    public static async Task<IResult> RunAsync(HttpContext http, CaseCommands handler, string id,
         Func<Case, CaseClock, Task<Decision>> decide, CancellationToken ct, Func<Case, bool>? visible = null,
         Func<CommandOutcome.Done, Case, object>? body = null, string? createdAt = null)
     {

@@ -12,7 +12,7 @@ namespace GovEvents.Api.Cases;
 
 /// <summary>
 /// The case (办件) commands. Each endpoint turns its request into a domain command with the actor
-/// and time added, and lets <see cref="CaseCommandHandler"/> decide and append.
+/// and time added, and lets <see cref="CaseCommands"/> decide and append.
 /// </summary>
 public static class CaseEndpoints
 {
@@ -39,7 +39,7 @@ public static class CaseEndpoints
         return app;
     }
 
-    private static async Task<IResult> Submit(SubmitCaseRequest request, RequestActor actor, CaseCommandHandler handler,
+    private static async Task<IResult> Submit(SubmitCaseRequest request, RequestActor actor, CaseCommands handler,
         ReferenceData reference, EventLog store, NpgsqlDataSource db, HttpContext http, CancellationToken ct)
     {
         var a = request.Applicant;
@@ -78,28 +78,28 @@ public static class CaseEndpoints
     }
 
     // Every case command goes through the one runner: If-Match, others' cases hidden, outcome mapped once.
-    private static Task<IResult> Handle(HttpContext http, CaseCommandHandler handler, string id,
+    private static Task<IResult> Handle(HttpContext http, CaseCommands handler, string id,
         Func<Case, CaseClock, Task<Decision>> decide, CancellationToken ct, Func<Case, bool>? visible = null, Func<CommandOutcome.Done, object>? body = null) =>
         CaseCommandRunner.RunAsync(http, handler, id, decide, ct, visible, body is null ? null : (done, _) => body(done));
 
-    private static Task<IResult> Handle(HttpContext http, CaseCommandHandler handler, string id, Func<Case, CaseClock, Decision> decide,
+    private static Task<IResult> Handle(HttpContext http, CaseCommands handler, string id, Func<Case, CaseClock, Decision> decide,
         CancellationToken ct, Func<Case, bool>? visible = null, Func<CommandOutcome.Done, object>? body = null) =>
         Handle(http, handler, id, (s, c) => Task.FromResult(decide(s, c)), ct, visible, body);
 
-    private static async Task<IResult> RequestSupplement(string id, SupplementRequestRequest request, CaseCommandHandler handler, HttpContext http, CancellationToken ct)
+    private static async Task<IResult> RequestSupplement(string id, SupplementRequestRequest request, CaseCommands handler, HttpContext http, CancellationToken ct)
     {
         if (request.Materials is not { Length: > 0 }) return CommandResults.Invalid("materials", "Name every missing material at once (一次性告知).");
         return await Handle(http, handler, id, (s, c) => CaseDecider.RequestSupplement(s, new RequestSupplement(request.Materials, request.Note ?? ""), c), ct);
     }
 
-    private static async Task<IResult> Supplement(string id, SupplementsRequest request, RequestActor actor, CaseCommandHandler handler, HttpContext http, CancellationToken ct)
+    private static async Task<IResult> Supplement(string id, SupplementsRequest request, RequestActor actor, CaseCommands handler, HttpContext http, CancellationToken ct)
     {
         if (request.Materials is not { Length: > 0 }) return CommandResults.Invalid("materials", "One or more material codes.");
         return await Handle(http, handler, id, (s, c) => CaseDecider.Supplement(s, new Supplement(request.Materials), c), ct,
             s => CaseAccess.MayAct(actor, s.SubmittedBy, s.AgentStaffId));
     }
 
-    private static async Task<IResult> Accept(string id, AcceptanceRequest? request, CaseCommandHandler handler, HttpContext http, CancellationToken ct)
+    private static async Task<IResult> Accept(string id, AcceptanceRequest? request, CaseCommands handler, HttpContext http, CancellationToken ct)
     {
         var deferred = request?.Deferred ?? [];
         var errors = new FieldErrors();
@@ -118,10 +118,10 @@ public static class CaseEndpoints
         });
     }
 
-    private static Task<IResult> RefuseAcceptance(string id, NonAcceptanceRequest request, CaseCommandHandler handler, HttpContext http, CancellationToken ct) =>
+    private static Task<IResult> RefuseAcceptance(string id, NonAcceptanceRequest request, CaseCommands handler, HttpContext http, CancellationToken ct) =>
         Handle(http, handler, id, (s, c) => CaseDecider.RefuseAcceptance(s, new RefuseAcceptance(request.Reason ?? "", request.LegalBasis ?? ""), c), ct);
 
-    private static async Task<IResult> Sign(string id, SignatureRequest request, RequestActor actor, CaseCommandHandler handler,
+    private static async Task<IResult> Sign(string id, SignatureRequest request, RequestActor actor, CaseCommands handler,
         ReferenceData reference, HttpContext http, CancellationToken ct)
     {
         var errors = new FieldErrors()
@@ -138,7 +138,7 @@ public static class CaseEndpoints
         }, ct);
     }
 
-    private static async Task<IResult> StartParallelReview(string id, ParallelReviewRequest? request, CaseCommandHandler handler,
+    private static async Task<IResult> StartParallelReview(string id, ParallelReviewRequest? request, CaseCommands handler,
         ReferenceData reference, HttpContext http, CancellationToken ct)
     {
         // Participants are departments of the hall: one that does not exist could only ever be deemed to consent.
@@ -152,7 +152,7 @@ public static class CaseEndpoints
         return await Handle(http, handler, id, (s, c) => CaseDecider.StartParallelReview(s, new StartParallelReview(request?.Participants, request?.OpinionDays), c), ct);
     }
 
-    private static async Task<IResult> GiveOpinion(string id, OpinionRequest request, RequestActor actor, CaseCommandHandler handler, HttpContext http, CancellationToken ct)
+    private static async Task<IResult> GiveOpinion(string id, OpinionRequest request, RequestActor actor, CaseCommands handler, HttpContext http, CancellationToken ct)
     {
         var errors = new FieldErrors().Required(request.DepartmentCode, "departmentCode")
             .Require(request.Opinion is not null, "opinion", "agree, conditional or disagree.");
@@ -165,7 +165,7 @@ public static class CaseEndpoints
             new GiveParallelOpinion(request.DepartmentCode!, request.Opinion!.Value, request.Comment ?? ""), c), ct);
     }
 
-    private static async Task<IResult> HoldMeeting(string id, MeetingRequest request, CaseCommandHandler handler, HttpContext http, CancellationToken ct)
+    private static async Task<IResult> HoldMeeting(string id, MeetingRequest request, CaseCommands handler, HttpContext http, CancellationToken ct)
     {
         var errors = new FieldErrors().Require(request.HeldAt is not null, "heldAt", "Required.")
             .Require(request.Attendees is not null, "attendees", "The departments present (may be empty).");
@@ -173,7 +173,7 @@ public static class CaseEndpoints
         return await Handle(http, handler, id, (s, c) => CaseDecider.HoldJointMeeting(s, new HoldJointMeeting(request.HeldAt!.Value, request.Attendees!), c), ct);
     }
 
-    private static async Task<IResult> Suspend(string id, SuspensionRequest request, CaseCommandHandler handler, HttpContext http, CancellationToken ct)
+    private static async Task<IResult> Suspend(string id, SuspensionRequest request, CaseCommands handler, HttpContext http, CancellationToken ct)
     {
         var errors = new FieldErrors().Required(request.Reason, "reason")
             .Require(request.ExpectedDays is > 0, "expectedDays", "1 or more working days.")
@@ -182,10 +182,10 @@ public static class CaseEndpoints
         return await Handle(http, handler, id, (s, c) => CaseDecider.Suspend(s, new SuspendCase(request.Reason!, request.ExpectedDays!.Value, request.ApprovedBy!, request.Note ?? ""), c), ct);
     }
 
-    private static Task<IResult> Resume(string id, CaseCommandHandler handler, HttpContext http, CancellationToken ct) =>
+    private static Task<IResult> Resume(string id, CaseCommands handler, HttpContext http, CancellationToken ct) =>
         Handle(http, handler, id, (s, c) => CaseDecider.Resume(s, c), ct);
 
-    private static async Task<IResult> Extend(string id, ExtensionRequest request, CaseCommandHandler handler, HttpContext http, CancellationToken ct)
+    private static async Task<IResult> Extend(string id, ExtensionRequest request, CaseCommands handler, HttpContext http, CancellationToken ct)
     {
         var errors = new FieldErrors().Require(request.Days is not null, "days", "Working days.")
             .Required(request.ApprovedBy, "approvedBy").Required(request.Reason, "reason");
@@ -196,26 +196,26 @@ public static class CaseEndpoints
                 : new ExtensionResponse(done.Id, done.Version, done.Status, null, null));
     }
 
-    private static Task<IResult> IssueLicence(string id, LicenceRequest request, CaseCommandHandler handler, HttpContext http, CancellationToken ct) =>
+    private static Task<IResult> IssueLicence(string id, LicenceRequest request, CaseCommands handler, HttpContext http, CancellationToken ct) =>
         string.IsNullOrWhiteSpace(request.LicenceNumber)
             ? Task.FromResult(CommandResults.Invalid("licenceNumber", "Required."))
             : Handle(http, handler, id, (s, c) => CaseDecider.IssueLicence(s, new IssueLicence(request.LicenceNumber!, request.ValidUntil), c), ct);
 
-    private static Task<IResult> Deliver(string id, DeliveryRequest request, CaseCommandHandler handler, HttpContext http, CancellationToken ct) =>
+    private static Task<IResult> Deliver(string id, DeliveryRequest request, CaseCommands handler, HttpContext http, CancellationToken ct) =>
         request.Method is null
             ? Task.FromResult(CommandResults.Invalid("method", "window, mail or electronic."))
             : Handle(http, handler, id, (s, c) => CaseDecider.Deliver(s, new DeliverLicence(request.Method.Value), c), ct);
 
-    private static Task<IResult> Withdraw(string id, WithdrawalRequest request, RequestActor actor, CaseCommandHandler handler, HttpContext http, CancellationToken ct) =>
+    private static Task<IResult> Withdraw(string id, WithdrawalRequest request, RequestActor actor, CaseCommands handler, HttpContext http, CancellationToken ct) =>
         Handle(http, handler, id, (s, c) => CaseDecider.Withdraw(s, new WithdrawCase(request.Reason ?? ""), c), ct,
             s => CaseAccess.MayAct(actor, s.SubmittedBy, s.AgentStaffId));
 
-    private static Task<IResult> Transfer(string id, TransferRequest request, CaseCommandHandler handler, HttpContext http, CancellationToken ct) =>
+    private static Task<IResult> Transfer(string id, TransferRequest request, CaseCommands handler, HttpContext http, CancellationToken ct) =>
         string.IsNullOrWhiteSpace(request.ToHall)
             ? Task.FromResult(CommandResults.Invalid("toHall", "Required: the deciding hall."))
             : Handle(http, handler, id, (s, c) => CaseDecider.Transfer(s, new TransferCase(request.ToHall!, request.Reason ?? ""), c), ct);
 
-    private static Task<IResult> PostCheck(string id, PostCheckRequest request, CaseCommandHandler handler, HttpContext http, CancellationToken ct) =>
+    private static Task<IResult> PostCheck(string id, PostCheckRequest request, CaseCommands handler, HttpContext http, CancellationToken ct) =>
         request.Outcome is null
             ? Task.FromResult(CommandResults.Invalid("outcome", "confirmed or false."))
             : Handle(http, handler, id, (s, c) => CaseDecider.RecordPostCheck(s, new RecordPostCheck(request.Outcome.Value, request.Note ?? ""), c), ct);

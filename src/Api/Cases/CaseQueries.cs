@@ -46,7 +46,7 @@ public static class CaseQueries
         return events.Aggregate((CaseView?)null, CaseViewBuilder.Apply);
     }
 
-    private static async Task<CaseViewResponse> RespondAsync(CaseView v, CaseCommandHandler handler, HallTimeZone hall, DateTimeOffset? at, CancellationToken ct)
+    private static async Task<CaseViewResponse> RespondAsync(CaseView v, CaseCommands handler, HallTimeZone hall, DateTimeOffset? at, CancellationToken ct)
     {
         var clock = await handler.ClockAsync(ct);
         var today = at is { } t ? DateOnly.FromDateTime(hall.ToHallTime(t).DateTime) : clock.Today;
@@ -61,7 +61,7 @@ public static class CaseQueries
         v.SuspendedDays, v.ExtensionDays, v.Signatures, v.ParallelReview, v.Suspensions, v.Fees, v.Licence, v.Ratings, v.LicenceDueDate,
         v.PostCheckDueDate, v.PostCheckOutcome, v.TransferredTo, v.ClosedAt, v.Version);
 
-    private static async Task<IResult> Get(string id, RequestActor actor, EventLog store, CaseCommandHandler handler, HallTimeZone hall, HttpContext http, CancellationToken ct)
+    private static async Task<IResult> Get(string id, RequestActor actor, EventLog store, CaseCommands handler, HallTimeZone hall, HttpContext http, CancellationToken ct)
     {
         var view = await FoldAsync(store, id, null, null, ct);
         if (view is null || !CaseAccess.MayRead(actor, view.SubmittedBy, view.AgentStaffId)) return CommandResults.NotFound($"No case {id}.");
@@ -70,7 +70,7 @@ public static class CaseQueries
     }
 
     private static async Task<IResult> State(string id, DateTimeOffset? asOf, int? version, RequestActor actor, EventLog store,
-        CaseCommandHandler handler, HallTimeZone hall, CancellationToken ct)
+        CaseCommands handler, HallTimeZone hall, CancellationToken ct)
     {
         if (asOf is not null && version is not null) return CommandResults.Invalid("asOf", "Give asOf or version, not both.");
         if (version is < 1) return CommandResults.Invalid("version", "1 or more.");
@@ -92,7 +92,7 @@ public static class CaseQueries
 
     private static async Task<IResult> Queue(string? status, string? departmentCode, string? windowCode, string? staffId, string? matterCode,
         string? light, DateOnly? from, DateOnly? to, int? page, int? pageSize, RequestActor actor, EventLog store,
-        CaseCommandHandler handler, HallTimeZone hall, CancellationToken ct)
+        CaseCommands handler, HallTimeZone hall, CancellationToken ct)
     {
         var errors = new FieldErrors()
             .Require(page is null or >= 1, "page", "1 or more.")

@@ -18,7 +18,7 @@ public static class CaseTimers
     public const string DeferredOverdue = "deferred-overdue";
     public const string PostCheckOverdue = "post-check-overdue";
 
-    public static TimerRegistry AddCaseTimers(this TimerRegistry timers, HallClock hall, Func<CaseCommandHandler> handler)
+    public static TimerRegistry AddCaseTimers(this TimerRegistry timers, HallClock hall, Func<CaseCommands> handler)
     {
         // A deadline passes at the end of its day in the hall's zone.
         DateTimeOffset Due(DateOnly day) => hall.EndOf(day);
@@ -52,7 +52,7 @@ public static class CaseTimers
     internal static string Qualifier(string kind) => kind[(kind.IndexOf(':') + 1)..];
 
     /// <summary>A case timer's handler: reload the case and let the decider judge; nothing when the case moved on.</summary>
-    internal static async Task<TimerDecision> Decide(CaseCommandHandler handler, DueTimer timer, Func<Case, CaseClock, Decision> decide, CancellationToken ct)
+    internal static async Task<TimerDecision> Decide(CaseCommands handler, DueTimer timer, Func<Case, CaseClock, Decision> decide, CancellationToken ct)
     {
         var loaded = await handler.LoadAsync(timer.StreamId, ct);
         if (loaded is null) return TimerDecision.Nothing;

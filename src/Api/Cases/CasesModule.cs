@@ -18,12 +18,12 @@ public static class CasesModule
     {
         services.AddSingleton(sp => new HallClock(sp.GetRequiredService<HallTimeZone>().Zone));
         services.AddSingleton<ReferenceData>();
-        services.AddSingleton<CaseCommandHandler>();
+        services.AddSingleton<CaseCommands>();
 
         services.AddSingleton(sp => new TimerRegistry()
-            .AddCaseTimers(sp.GetRequiredService<HallClock>(), sp.GetRequiredService<CaseCommandHandler>)
-            .AddRatingTimers(sp.GetRequiredService<HallClock>(), sp.GetRequiredService<CaseCommandHandler>)
-            .AddComplaintTimers(sp.GetRequiredService<HallClock>(), sp.GetRequiredService<ComplaintCommandHandler>));
+            .AddCaseTimers(sp.GetRequiredService<HallClock>(), sp.GetRequiredService<CaseCommands>)
+            .AddRatingTimers(sp.GetRequiredService<HallClock>(), sp.GetRequiredService<CaseCommands>)
+            .AddComplaintTimers(sp.GetRequiredService<HallClock>(), sp.GetRequiredService<ComplaintCommands>));
         services.AddSingleton<TimerRunner>();
         services.AddSingleton(new Timers.TimerPollerOptions(
             configuration.GetValue("GovEvents:Timers:Enabled", true),

@@ -27,7 +27,7 @@ public static class AccountabilityEndpoints
 
     private static string StaffStream(string id) => $"staff-{id}";
 
-    private static async Task<IResult> Record(string id, AccountabilityRequest request, RequestActor actor, ComplaintCommandHandler complaints,
+    private static async Task<IResult> Record(string id, AccountabilityRequest request, RequestActor actor, ComplaintCommands complaints,
         EventLog store, TimeProvider time, CancellationToken ct)
     {
         if (request.Measure is null) return CommandResults.Invalid("measure", "reminder, education, notice or reassignment.");

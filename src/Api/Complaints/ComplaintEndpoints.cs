@@ -42,8 +42,8 @@ public static class ComplaintEndpoints
     private static FieldErrors Text(this FieldErrors errors, string? value, string field) =>
         errors.Required(value, field).Require(value is null || value.Length <= MaxText, field, $"At most {MaxText} characters.");
 
-    private static async Task<IResult> File(ComplaintRequest request, RequestActor actor, ComplaintCommandHandler handler,
-        CaseCommandHandler cases, EventLog store, TimeProvider time, HttpContext http, CancellationToken ct)
+    private static async Task<IResult> File(ComplaintRequest request, RequestActor actor, ComplaintCommands handler,
+        CaseCommands cases, EventLog store, TimeProvider time, HttpContext http, CancellationToken ct)
     {
         var p = request.Complainant;
         var errors = new FieldErrors()
@@ -72,7 +72,7 @@ public static class ComplaintEndpoints
     /// agent's own; a clerk any): another's case is "no such case", its existence not disclosed.
     /// </summary>
     private static async Task<(bool Found, string? DepartmentCode)> ResolveTargetAsync(ComplaintTarget target, RequestActor actor,
-        CaseCommandHandler cases, EventLog store, CancellationToken ct)
+        CaseCommands cases, EventLog store, CancellationToken ct)
     {
         switch (target.Kind)
         {
@@ -91,13 +91,13 @@ public static class ComplaintEndpoints
         }
     }
 
-    private static Task<IResult> Accept(string id, RequestActor actor, ComplaintCommandHandler handler, HttpContext http, CancellationToken ct) =>
+    private static Task<IResult> Accept(string id, RequestActor actor, ComplaintCommands handler, HttpContext http, CancellationToken ct) =>
         handler.HandleAsync(http, id, (s, c) => ComplaintDecider.Accept(s, actor.Subject!, handler.Deadlines, c), ct);
 
-    private static Task<IResult> Decline(string id, DeclinationRequest request, RequestActor actor, ComplaintCommandHandler handler, HttpContext http, CancellationToken ct) =>
+    private static Task<IResult> Decline(string id, DeclinationRequest request, RequestActor actor, ComplaintCommands handler, HttpContext http, CancellationToken ct) =>
         handler.HandleAsync(http, id, (s, c) => ComplaintDecider.Decline(s, request.Reason ?? "", actor.Subject!, c), ct);
 
-    private static async Task<IResult> Assign(string id, AssignmentRequest request, RequestActor actor, ComplaintCommandHandler handler,
+    private static async Task<IResult> Assign(string id, AssignmentRequest request, RequestActor actor, ComplaintCommands handler,
         EventLog store, HttpContext http, CancellationToken ct)
     {
         var errors = new FieldErrors().Required(request.DepartmentCode, "departmentCode")
@@ -109,7 +109,7 @@ public static class ComplaintEndpoints
             (s, c) => ComplaintDecider.Assign(s, new AssignComplaint(request.DepartmentCode!, request.DueDays!.Value), actor.Subject!, c), ct);
     }
 
-    private static async Task<IResult> Findings(string id, FindingsRequest request, RequestActor actor, ComplaintCommandHandler handler, HttpContext http, CancellationToken ct)
+    private static async Task<IResult> Findings(string id, FindingsRequest request, RequestActor actor, ComplaintCommands handler, HttpContext http, CancellationToken ct)
     {
         var errors = new FieldErrors().Require(request.Result is not null, "result", "substantiated, partly or unsubstantiated.").Text(request.Findings, "findings");
         if (errors.Any) return errors.Problem();
@@ -117,21 +117,21 @@ public static class ComplaintEndpoints
             (s, c) => ComplaintDecider.RecordFindings(s, new RecordFindings(request.Result!.Value, request.Findings!), actor.Subject!, handler.Deadlines, c), ct);
     }
 
-    private static async Task<IResult> Rectify(string id, ComplaintRectificationRequest request, RequestActor actor, ComplaintCommandHandler handler, HttpContext http, CancellationToken ct)
+    private static async Task<IResult> Rectify(string id, ComplaintRectificationRequest request, RequestActor actor, ComplaintCommands handler, HttpContext http, CancellationToken ct)
     {
         var errors = new FieldErrors().Text(request.Actions, "actions");
         if (errors.Any) return errors.Problem();
         return await handler.HandleAsync(http, id, (s, c) => ComplaintDecider.Rectify(s, request.Actions!, actor.Subject!, handler.Deadlines, c), ct);
     }
 
-    private static async Task<IResult> Reply(string id, ReplyRequest request, RequestActor actor, ComplaintCommandHandler handler, HttpContext http, CancellationToken ct)
+    private static async Task<IResult> Reply(string id, ReplyRequest request, RequestActor actor, ComplaintCommands handler, HttpContext http, CancellationToken ct)
     {
         var errors = new FieldErrors().Text(request.Content, "content");
         if (errors.Any) return errors.Problem();
         return await handler.HandleAsync(http, id, (s, c) => ComplaintDecider.Reply(s, request.Content!, actor.Subject!, handler.Deadlines, c), ct);
     }
 
-    private static Task<IResult> Close(string id, ClosureRequest request, RequestActor actor, ComplaintCommandHandler handler, HttpContext http, CancellationToken ct) =>
+    private static Task<IResult> Close(string id, ClosureRequest request, RequestActor actor, ComplaintCommands handler, HttpContext http, CancellationToken ct) =>
         request.Satisfaction is not (>= 1 and <= 5)
             ? Task.FromResult(CommandResults.Invalid("satisfaction", "1 (非常不满意) to 5 (非常满意)."))
             : handler.HandleAsync(http, id, (s, c) => ComplaintDecider.Close(s, request.Satisfaction!.Value, actor.Subject!, c), ct);

@@ -31,7 +31,7 @@ public static class ComplaintQueries
     /// <summary>The awaited step is overdue when its due date has passed (the day of the act not counted).</summary>
     private static ComplaintView WithOverdue(ComplaintView v, DateOnly today) => v with { Overdue = v.Open && v.DueDate is { } due && due < today };
 
-    private static async Task<IResult> Get(string id, RequestActor actor, EventLog store, ComplaintCommandHandler handler, HttpContext http, CancellationToken ct)
+    private static async Task<IResult> Get(string id, RequestActor actor, EventLog store, ComplaintCommands handler, HttpContext http, CancellationToken ct)
     {
         var view = (await store.FetchStreamAsync(Complaint.StreamId(id), ct: ct)).Aggregate((ComplaintView?)null, ComplaintViewBuilder.Apply);
         if (view is null || !(SeesAll(actor) || view.FiledBy == actor.Subject)) return CommandResults.NotFound($"No complaint {id}.");
@@ -40,7 +40,7 @@ public static class ComplaintQueries
     }
 
     private static async Task<IResult> List(string? status, string? departmentCode, bool? overdue, int? page, int? pageSize,
-        RequestActor actor, EventLog store, ComplaintCommandHandler handler, CancellationToken ct)
+        RequestActor actor, EventLog store, ComplaintCommands handler, CancellationToken ct)
     {
         var errors = new FieldErrors()
             .Require(status is null || Statuses.Contains(status), "status", string.Join(", ", Statuses) + ".")

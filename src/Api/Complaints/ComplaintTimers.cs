@@ -14,7 +14,7 @@ public static class ComplaintTimers
 {
     public const string StepOverdue = "complaint-step-overdue";
 
-    public static TimerRegistry AddComplaintTimers(this TimerRegistry timers, HallClock hall, Func<ComplaintCommandHandler> handler)
+    public static TimerRegistry AddComplaintTimers(this TimerRegistry timers, HallClock hall, Func<ComplaintCommands> handler)
     {
         TimerInstruction Due(DateOnly day) => TimerInstruction.Schedule(StepOverdue, hall.EndOf(day));
 

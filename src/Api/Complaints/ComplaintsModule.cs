@@ -26,7 +26,7 @@ public static class ComplaintsModule
             WorkingDays(configuration, "GovEvents:Complaints:RectificationDays", 15),
             WorkingDays(configuration, "GovEvents:Complaints:ReplyDays", 5),
             WorkingDays(configuration, "GovEvents:Complaints:ClosureDays", 5)));
-        services.AddSingleton<ComplaintCommandHandler>();
+        services.AddSingleton<ComplaintCommands>();
         services.ConfigureStore(ComplaintViewProjection.Configure);
         return services;
     }

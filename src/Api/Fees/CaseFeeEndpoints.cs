@@ -51,7 +51,7 @@ public static class CaseFeeEndpoints
     private static FieldErrors Receipt(this FieldErrors errors, string? receipt) =>
         errors.Required(receipt, "receiptNumber").Require(receipt is null || receipt.Length <= MaxReceiptLength, "receiptNumber", $"At most {MaxReceiptLength} characters.");
 
-    private static async Task<IResult> Assess(string id, AssessmentRequest request, RequestActor actor, CaseCommandHandler handler,
+    private static async Task<IResult> Assess(string id, AssessmentRequest request, RequestActor actor, CaseCommands handler,
         FeeCatalogue catalogue, HttpContext http, CancellationToken ct)
     {
         var lines = request.Items ?? [];
@@ -68,7 +68,7 @@ public static class CaseFeeEndpoints
     }
 
     /// <summary>The unified window takes payments from the cashier, the online channel from the applicant; any other pairing is a 403.</summary>
-    private static async Task<IResult> Pay(string id, PaymentRequest request, RequestActor actor, CaseCommandHandler handler, HttpContext http, CancellationToken ct)
+    private static async Task<IResult> Pay(string id, PaymentRequest request, RequestActor actor, CaseCommands handler, HttpContext http, CancellationToken ct)
     {
         var errors = new FieldErrors().Money(request.Amount, "amount")
             .Require(request.Channel is not null, "channel", "window or online.").Receipt(request.ReceiptNumber);
@@ -85,7 +85,7 @@ public static class CaseFeeEndpoints
             body: FeesResponse.From);
     }
 
-    private static async Task<IResult> Waive(string id, WaiverRequest request, RequestActor actor, CaseCommandHandler handler, HttpContext http, CancellationToken ct)
+    private static async Task<IResult> Waive(string id, WaiverRequest request, RequestActor actor, CaseCommands handler, HttpContext http, CancellationToken ct)
     {
         var errors = new FieldErrors().Required(request.FeeItemCode, "feeItemCode").Money(request.Amount, "amount");
         if (errors.Any) return errors.Problem();
@@ -94,7 +94,7 @@ public static class CaseFeeEndpoints
         return await CaseCommandRunner.RunAsync(http, handler, id, (s, c) => CaseDecider.WaiveFee(s, command, c), ct, body: FeesResponse.From);
     }
 
-    private static async Task<IResult> Refund(string id, RefundRequest request, RequestActor actor, CaseCommandHandler handler, HttpContext http, CancellationToken ct)
+    private static async Task<IResult> Refund(string id, RefundRequest request, RequestActor actor, CaseCommands handler, HttpContext http, CancellationToken ct)
     {
         var errors = new FieldErrors().Money(request.Amount, "amount")
             .Require(request.Channel is not null, "channel", "window or online.").Receipt(request.ReceiptNumber);

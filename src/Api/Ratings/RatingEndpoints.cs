@@ -32,7 +32,7 @@ public static class RatingEndpoints
         return app;
     }
 
-    private static async Task<IResult> Rate(string id, RatingRequest request, RequestActor actor, CaseCommandHandler handler,
+    private static async Task<IResult> Rate(string id, RatingRequest request, RequestActor actor, CaseCommands handler,
         RatingDeadlines deadlines, TimeProvider time, HttpContext http, CancellationToken ct)
     {
         var errors = new FieldErrors().Require(request.Stage is not null, "stage", "acceptance or completion.")
@@ -57,26 +57,26 @@ public static class RatingEndpoints
             : CommandResults.NotFound($"No rating {ratingId} on case {id}.");
     }
 
-    private static Task<IResult> Callback(string id, string ratingId, FollowUpRequest request, RequestActor actor, CaseCommandHandler handler,
+    private static Task<IResult> Callback(string id, string ratingId, FollowUpRequest request, RequestActor actor, CaseCommands handler,
         HttpContext http, CancellationToken ct) =>
         string.IsNullOrWhiteSpace(request.Note)
             ? Task.FromResult(CommandResults.Invalid("note", "What the callback found."))
             : CaseCommandRunner.RunAsync(http, handler, id,
                 (s, c) => CaseDecider.RecordRatingCallback(s, new RecordRatingFollowUp(ratingId, request.Note!, actor.Subject!), c), ct);
 
-    private static Task<IResult> Rectify(string id, string ratingId, FollowUpRequest request, RequestActor actor, CaseCommandHandler handler,
+    private static Task<IResult> Rectify(string id, string ratingId, FollowUpRequest request, RequestActor actor, CaseCommands handler,
         HttpContext http, CancellationToken ct) =>
         string.IsNullOrWhiteSpace(request.Note)
             ? Task.FromResult(CommandResults.Invalid("note", "What was put right."))
             : CaseCommandRunner.RunAsync(http, handler, id,
                 (s, c) => CaseDecider.RecordRatingRectification(s, new RecordRatingFollowUp(ratingId, request.Note!, actor.Subject!), c), ct);
 
-    private static Task<IResult> Appeal(string id, string ratingId, AppealRequest request, RequestActor actor, CaseCommandHandler handler,
+    private static Task<IResult> Appeal(string id, string ratingId, AppealRequest request, RequestActor actor, CaseCommands handler,
         HttpContext http, CancellationToken ct) =>
         CaseCommandRunner.RunAsync(http, handler, id,
             (s, c) => CaseDecider.AppealRating(s, new AppealRating(ratingId, request.Reason ?? "", actor.Subject!), c), ct);
 
-    private static Task<IResult> DecideAppeal(string id, string ratingId, AppealDecisionRequest request, RequestActor actor, CaseCommandHandler handler,
+    private static Task<IResult> DecideAppeal(string id, string ratingId, AppealDecisionRequest request, RequestActor actor, CaseCommands handler,
         HttpContext http, CancellationToken ct) =>
         request.Upheld is null
             ? Task.FromResult(CommandResults.Invalid("upheld", "true to exclude the review from statistics, false to keep it."))

@@ -17,7 +17,7 @@ public static class RatingTimers
     public const string CallbackOverdue = "rating-callback-overdue";
     public const string RectificationOverdue = "rating-rectification-overdue";
 
-    public static TimerRegistry AddRatingTimers(this TimerRegistry timers, HallClock hall, Func<CaseCommandHandler> handler)
+    public static TimerRegistry AddRatingTimers(this TimerRegistry timers, HallClock hall, Func<CaseCommands> handler)
     {
         timers
             .On<RatingSubmitted>(e => e is { CallbackDueDate: { } callback, RectificationDueDate: { } rectification }

@@ -36,7 +36,7 @@ public static class TimelinessMetrics
     ];
 
     public static async Task<IResult> Get(string? groupBy, DateOnly? from, DateOnly? to, string? format,
-        EventLog store, CaseCommandHandler handler, HallTimeZone hall, CancellationToken ct)
+        EventLog store, CaseCommands handler, HallTimeZone hall, CancellationToken ct)
     {
         var by = groupBy ?? "hall";
         var errors = MetricPeriod.Check(from, to)

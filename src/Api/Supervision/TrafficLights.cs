@@ -19,7 +19,7 @@ public static class TrafficLights
 {
     private static readonly string[] Urgency = [CaseTiming.Breach, CaseTiming.Red, CaseTiming.Yellow];
 
-    public static async Task<IResult> Get(string? departmentCode, EventLog store, CaseCommandHandler handler, HallTimeZone hall, CancellationToken ct)
+    public static async Task<IResult> Get(string? departmentCode, EventLog store, CaseCommands handler, HallTimeZone hall, CancellationToken ct)
     {
         var clock = await handler.ClockAsync(ct);
         var hallClock = new HallClock(hall.Zone);

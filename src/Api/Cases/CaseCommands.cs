@@ -10,7 +10,7 @@ namespace GovEvents.Api.Cases;
 /// Case commands on the one command pipeline (<see cref="Commands.Commands"/>): the case's kind of
 /// stream, the clock a decision is taken by, and the case as it stands for reads.
 /// </summary>
-public sealed class CaseCommandHandler(EventLog store, Commands.Commands commands, ReferenceData reference, TimeProvider time, HallClock hall)
+public sealed class CaseCommands(EventLog store, Commands.Commands commands, ReferenceData reference, TimeProvider time, HallClock hall)
 {
     public const string StreamType = "case";
 

@@ -12,7 +12,7 @@ namespace GovEvents.Api.Complaints;
 /// Complaint commands on the one command pipeline (<see cref="Commands.Commands"/>): the complaint's
 /// kind of stream and its deadlines; answers name the complaint by its id, not its stream's.
 /// </summary>
-public sealed class ComplaintCommandHandler(EventLog store, Commands.Commands commands, CaseCommandHandler cases, ComplaintDeadlines deadlines)
+public sealed class ComplaintCommands(EventLog store, Commands.Commands commands, CaseCommands cases, ComplaintDeadlines deadlines)
 {
     public const string StreamType = "complaint";
 
