@@ -45,11 +45,26 @@ public static class CasesModule
     public static IEndpointRouteBuilder MapCases(this IEndpointRouteBuilder app) => app.MapCaseCommands().MapCaseQueries();
 }
 
-/// <summary>POST /api/dev/sweep: fires every timer due at the server clock's now.</summary>
-public sealed class TimersSweepStep(TimerRunner runner) : ISweepStep
+/// <summary>
+/// POST /api/dev/sweep: fires every timer due at the server clock's now, each through Wolverine's
+/// <see cref="Timers.FireTimerHandler"/> in process (as the poller's messages are, with its retries); reports how many.
+/// </summary>
+public sealed class TimersSweepStep(TimerRunner runner, Wolverine.Runtime.IWolverineRuntime wolverine) : ISweepStep
 {
+    private const int Page = 500;
+
     public string Name => "timers";
 
-    public async Task<SweepStepOutcome> RunAsync(DateTimeOffset now, CancellationToken ct) =>
-        new(await runner.RunDueAsync(ct));
+    public async Task<SweepStepOutcome> RunAsync(DateTimeOffset now, CancellationToken ct)
+    {
+        var bus = new Wolverine.Runtime.MessageBus(wolverine);
+        var handled = new HashSet<string>(StringComparer.Ordinal);
+        while (true)
+        {
+            // Each due timer once per sweep: one that failed waits for its retry time.
+            var due = (await runner.DueIdsAsync(Page + handled.Count, ct)).Where(handled.Add).ToList();
+            if (due.Count == 0) return new(handled.Count);
+            foreach (var id in due) await bus.InvokeAsync(new Timers.FireTimer(id), ct);
+        }
+    }
 }

@@ -1,5 +1,8 @@
+using GovEvents.Store;
 using GovEvents.Store.Timers;
 using Wolverine;
+using Wolverine.ErrorHandling;
+using Wolverine.Runtime.Handlers;
 
 namespace GovEvents.Api.Timers;
 
@@ -7,13 +10,22 @@ namespace GovEvents.Api.Timers;
 public sealed record FireTimer(string TimerId);
 
 /// <summary>
-/// Handles <see cref="FireTimer"/> from Wolverine's durable local queue: a message survives a crash
-/// of the process that took it and is tried again. Firing is idempotent (a timer already fired or
-/// moved on decides nothing), so a message sent twice fires once.
+/// Handles <see cref="FireTimer"/> from Wolverine's durable local queue (the poller) or in process (the
+/// sweep): a message survives a crash of the process that took it and is tried again. Firing is
+/// idempotent (a timer already fired or moved on decides nothing), so a message sent twice fires once.
+/// When a command appended to the timer's stream meanwhile, Wolverine runs the handler again on the
+/// fresh state, a few times; after that the conflict is recorded and the timer retried later.
 /// </summary>
 public static class FireTimerHandler
 {
-    public static Task Handle(FireTimer message, TimerRunner runner, CancellationToken ct) => runner.FireAsync(message.TimerId, ct);
+    public const int ConflictRetries = 4;
+
+    public static void Configure(HandlerChain chain) =>
+        chain.OnException<ConcurrencyException>().RetryWithCooldown(
+            TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(25), TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(100));
+
+    public static Task Handle(FireTimer message, Envelope envelope, TimerRunner runner, CancellationToken ct) =>
+        runner.FireAsync(message.TimerId, throwOnConflict: envelope.Attempts <= ConflictRetries, ct);
 }
 
 public sealed record TimerPollerOptions(bool Enabled, TimeSpan Interval);

@@ -24,7 +24,7 @@ namespace Internal.Generated.WolverineHandlers
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("handler.type", "GovEvents.Api.Timers.FireTimerHandler");
             
             // The actual message execution
-            await GovEvents.Api.Timers.FireTimerHandler.Handle(fireTimer, _timerRunner, cancellation).ConfigureAwait(false);
+            await GovEvents.Api.Timers.FireTimerHandler.Handle(fireTimer, context.Envelope, _timerRunner, cancellation).ConfigureAwait(false);
         }
     }
 
