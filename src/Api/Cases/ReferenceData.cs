@@ -17,16 +17,17 @@ public sealed class ReferenceData(EventLog store)
     public async Task<Department> DepartmentAsync(string code, CancellationToken ct) =>
         (await store.AggregateStreamAsync(Department.StreamId(code), new Department(), Department.Evolve, ct: ct))?.State ?? new Department();
 
-    /// <summary>The calendar entries of the years around <paramref name="today"/> (deadlines run into the next year).</summary>
+    /// <summary>The calendar entries of the years around <paramref name="today"/> (deadlines run into the next year), in one read.</summary>
     public async Task<WorkingCalendar> CalendarAsync(DateOnly today, CancellationToken ct)
     {
-        var years = new List<CalendarYear>();
-        for (var year = today.Year - 1; year <= today.Year + 1; year++)
-        {
-            var set = await store.AggregateStreamAsync<CalendarYearSet?>(CalendarStreamId(year), null, (_, e) => e as CalendarYearSet, ct: ct);
-            if (set?.State is { } s) years.Add(new CalendarYear(s.Year, s.Holidays, s.Workdays));
-        }
-        return WorkingCalendar.Combine(years);
+        var streams = Enumerable.Range(today.Year - 1, 3).Select(CalendarStreamId).ToList();
+        var events = await store.FetchStreamsAsync(streams, asOf: null, ct);
+        // A year's calendar is its latest setting.
+        var years = events.GroupBy(e => e.StreamId)
+            .Select(g => g.Select(e => e.Data).OfType<CalendarYearSet>().LastOrDefault())
+            .OfType<CalendarYearSet>()
+            .Select(s => new CalendarYear(s.Year, s.Holidays, s.Workdays));
+        return WorkingCalendar.Combine(years.ToList());
     }
 
     public async Task<IReadOnlyList<Delegation>> DelegationsAsync(string staffId, CancellationToken ct)

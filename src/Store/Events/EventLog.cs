@@ -178,16 +178,19 @@ public sealed class EventLog(IDocumentStore store, NpgsqlDataSource dataSource)
         return events.OrderBy(e => e.StreamKey, StringComparer.Ordinal).ThenBy(e => e.Version).Select(ToStored).ToList();
     }
 
-    /// <summary>The events of <paramref name="streamIds"/> up to <paramref name="asOf"/>, stream by stream in version order.</summary>
-    public async Task<IReadOnlyList<StoredEvent>> FetchStreamsAsync(IReadOnlyCollection<string> streamIds, DateTimeOffset asOf, CancellationToken ct = default)
+    /// <summary>The events of <paramref name="streamIds"/> (up to <paramref name="asOf"/> when given), stream by stream in version order.</summary>
+    public async Task<IReadOnlyList<StoredEvent>> FetchStreamsAsync(IReadOnlyCollection<string> streamIds, DateTimeOffset? asOf, CancellationToken ct = default)
     {
         if (streamIds.Count == 0) return [];
         await using var session = store.QuerySession();
         var ids = streamIds.ToArray();
-        var events = await session.Events.QueryAllRawEvents()
-            .Where(e => e.StreamKey.IsOneOf(ids) && e.Timestamp <= asOf.ToUniversalTime())
-            .OrderBy(e => e.StreamKey).ThenBy(e => e.Version)
-            .ToListAsync(ct);
+        var query = session.Events.QueryAllRawEvents().Where(e => e.StreamKey.IsOneOf(ids));
+        if (asOf is { } until)
+        {
+            var utc = until.ToUniversalTime();
+            query = query.Where(e => e.Timestamp <= utc);
+        }
+        var events = await query.OrderBy(e => e.StreamKey).ThenBy(e => e.Version).ToListAsync(ct);
         return events.Select(ToStored).ToList();
     }
 
