@@ -132,7 +132,7 @@ public static class Report
         sb.AppendLine($"## Rebuild: one single-stream projection over {rebuild.Events:N0} events in {rebuild.Streams:N0} streams");
         sb.AppendLine();
         sb.AppendLine($"Seeded through EventLog at {rebuild.SeedEventsPerSecond:0} events/s (100 streams per transaction, tamper evidence included). " +
-                      $"Raw loop page: {rebuild.PageSize}. The first row is GovEvents' configuration (async projections are registered with Marten's defaults); the others are levers.");
+                      $"Raw loop page: {rebuild.PageSize}. The first row is GovEvents' configuration (`AsyncProjections.Paging`, as the case and complaint views are registered); the others are levers.");
         sb.AppendLine();
         sb.AppendLine("| daemon configuration | raw events/s | daemon events/s | daemon/raw (median of rounds) | rounds min–max | target | met | documents (whole) |");
         sb.AppendLine("|---|---:|---:|---:|---:|---:|:-:|---|");

@@ -33,6 +33,12 @@ public sealed record CommandOptions<TState>
 
     /// <summary>A stream the caller may not see is answered as one that does not exist.</summary>
     public Func<TState, bool>? Visible { get; init; }
+
+    /// <summary>
+    /// For a decision that reaches other streams too: which of its events go elsewhere, each with the
+    /// version its stream was judged at (read inside the decision, so a retry reads it again).
+    /// </summary>
+    public Func<IReadOnlyList<object>, IReadOnlyList<StreamAppend>>? Elsewhere { get; init; }
 }
 
 /// <summary>
@@ -77,9 +83,12 @@ public sealed class Commands(IWolverineRuntime runtime)
             if (decision.Events.Count == 0)
                 return new Verdict.Answer(new CommandOutcome.Done(streamId, version, kind.Status(state), state!, []));
 
-            var after = decision.Events.Aggregate(state, kind.Evolve);
-            return new Verdict.Append(kind.WithMetadata(decision.Events),
-                newVersion => new CommandOutcome.Done(streamId, newVersion, kind.Status(after), after!, decision.Events));
+            var others = options.Elsewhere?.Invoke(decision.Events) ?? [];
+            var elsewhere = others.SelectMany(a => a.Events).ToHashSet(ReferenceEqualityComparer.Instance);
+            var own = decision.Events.Where(e => !elsewhere.Contains(e)).ToList();
+            var after = own.Aggregate(state, kind.Evolve);
+            return new Verdict.Append(kind.WithMetadata(own),
+                newVersion => new CommandOutcome.Done(streamId, newVersion, kind.Status(after), after!, decision.Events), others);
         }
     }
 }

@@ -29,7 +29,11 @@ public abstract record Verdict
 {
     public sealed record Answer(CommandOutcome Outcome) : Verdict;
 
-    public sealed record Append(IReadOnlyList<object> Events, Func<int, CommandOutcome> Done) : Verdict;
+    /// <summary>
+    /// <paramref name="Events"/> for the command's stream; <paramref name="Others"/> for other streams the
+    /// decision also reached (each at the version it was judged at), in the same transaction.
+    /// </summary>
+    public sealed record Append(IReadOnlyList<object> Events, Func<int, CommandOutcome> Done, IReadOnlyList<StreamAppend> Others) : Verdict;
 }
 
 /// <summary>The outcome of a command, mapped once to HTTP by <see cref="Common.CommandResults"/>.</summary>
@@ -71,7 +75,7 @@ public static class StreamCommandHandler
         var verdict = await decider.JudgeAsync(id, history.Select(e => e.Data).ToList(), version, ct);
         if (verdict is not Verdict.Append append) return ((Verdict.Answer)verdict).Outcome;
 
-        StreamAppend[] appends = [StreamAppend.To(id, version, [.. append.Events])];
+        StreamAppend[] appends = [StreamAppend.To(id, version, [.. append.Events]), .. append.Others];
         EventLog.Stage(session, appends);
         try
         {

@@ -1,9 +1,9 @@
+using GovEvents.Api.Commands;
 using GovEvents.Api.Common;
 using GovEvents.Api.Hosting.Auth;
 using GovEvents.Domain.Complaints;
 using GovEvents.Store;
 using GovEvents.Projections.Cases;
-using Refusal = GovEvents.Api.Hosting.Problems.Refusal;
 
 namespace GovEvents.Api.Complaints;
 
@@ -28,33 +28,33 @@ public static class AccountabilityEndpoints
     private static string StaffStream(string id) => $"staff-{id}";
 
     private static async Task<IResult> Record(string id, AccountabilityRequest request, RequestActor actor, ComplaintCommands complaints,
-        EventLog store, TimeProvider time, CancellationToken ct)
+        Commands.Commands commands, HttpContext http, TimeProvider time, CancellationToken ct)
     {
         if (request.Measure is null) return CommandResults.Invalid("measure", "reminder, education, notice or reassignment.");
-        var staff = await store.StreamVersionAsync(StaffStream(id), ct);
-        if (staff is null) return CommandResults.NotFound($"No staff member {id}.");
-        var complaint = request.ComplaintId is { } complaintId ? await complaints.LoadAsync(complaintId, ct) : null;
-        if (request.ComplaintId is not null && complaint is null) return CommandResults.Invalid("complaintId", $"No complaint {request.ComplaintId}.");
+        if (request.ComplaintId is { } named && await complaints.LoadAsync(named, ct) is null)
+            return CommandResults.Invalid("complaintId", $"No complaint {named}.");
 
+        // The measure goes on the staff member's stream, its link on the complaint's, in one transaction;
+        // the complaint is read inside the decision, so that a retry after a conflict reads it again.
         var measureId = Guid.CreateVersion7(time.GetUtcNow()).ToString();
-        var decision = ComplaintDecider.RecordAccountability(complaint?.State,
-            new RecordAccountability(measureId, id, request.Measure.Value, request.Reason ?? "", actor.Subject!), await complaints.ClockAsync(ct));
-        if (decision.Refusal is { } refusal) return Refusal.Refused(refusal.Rule, refusal.Detail);
-
-        var appends = new List<StreamAppend> { StreamAppend.To(StaffStream(id), staff.Value, [.. decision.Events.OfType<AccountabilityMeasureRecorded>()]) };
-        if (complaint is not null)
-            appends.Add(StreamAppend.To(Complaint.StreamId(request.ComplaintId!), complaint.Version,
-                [.. decision.Events.OfType<ComplaintAccountabilityLinked>()]));
-        try
+        Aggregate<Complaint>? complaint = null;
+        var outcome = await commands.DecideAsync(StreamKind.Counted("staff member"), StaffStream(id), async _ =>
         {
-            await store.AppendAsync(appends, ct);
-            return Results.Created($"/api/staff/{id}/accountability",
-                new AccountabilityCreated(measureId, EventLog.VersionAfter(appends[0]), "recorded", id, request.ComplaintId));
-        }
-        catch (ConcurrencyException)
+            complaint = request.ComplaintId is { } complaintId ? await complaints.LoadAsync(complaintId, ct) : null;
+            return ComplaintDecider.RecordAccountability(complaint?.State,
+                new RecordAccountability(measureId, id, request.Measure.Value, request.Reason ?? "", actor.Subject!), await complaints.ClockAsync(ct));
+        }, new CommandOptions<int>
         {
-            return CommandResults.Conflict("The staff member or the complaint changed meanwhile; try again.");
-        }
+            Elsewhere = events => complaint is null
+                ? []
+                : [StreamAppend.To(Complaint.StreamId(request.ComplaintId!), complaint.Version, [.. events.OfType<ComplaintAccountabilityLinked>()])],
+        }, ct);
+        return outcome switch
+        {
+            CommandOutcome.NotFound => CommandResults.NotFound($"No staff member {id}."),
+            _ => outcome.ToResult(http, done => new AccountabilityCreated(measureId, done.Version, "recorded", id, request.ComplaintId),
+                $"/api/staff/{id}/accountability"),
+        };
     }
 
     private static async Task<IResult> List(string id, EventLog store, CancellationToken ct)

@@ -77,4 +77,24 @@ public sealed class CommandPipelineTests(HallHost api) : IClassFixture<HallHost>
         (await retry.Content.ReadAsStringAsync()).ShouldBe(await first.Content.ReadAsStringAsync());
         (await _hall.StreamVersionAsync(id)).ShouldBe(version);
     }
+
+    [Fact]
+    public async Task An_act_through_the_pipeline_carries_the_callers_metadata_and_correlation()
+    {
+        var id = await CaseInParallelReviewAsync();
+        var request = Http.Post($"/api/cases/{id}/parallel-review/opinions", new { departmentCode = "FIRE", opinion = "agree", comment = "" });
+        request.Headers.Add("X-Correlation-Id", "flow-pipeline-1");
+        request.Headers.Add("X-Window", "W07");
+
+        await (await Staff("FIRE").SendAsync(request)).ShouldBeAsync(HttpStatusCode.OK);
+
+        var stored = (await api.Store.FetchStreamAsync(id)).Last();
+        stored.Data.GetType().Name.ShouldBe("ParallelOpinionGiven");
+        stored.Metadata.ActorId.ShouldBe("fire-h1");
+        stored.Metadata.Department.ShouldBe("FIRE");
+        stored.Metadata.Window.ShouldBe("W07");
+        stored.Metadata.CorrelationId.ShouldBe("flow-pipeline-1");
+        stored.Metadata.CausationId.ShouldNotBeNullOrEmpty();
+        stored.Timestamp.ShouldBe(api.Clock.GetUtcNow(), TimeSpan.FromMilliseconds(1));
+    }
 }
