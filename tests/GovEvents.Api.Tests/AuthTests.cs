@@ -1,6 +1,9 @@
 using System.Net;
 using Alba;
+using GovEvents.Api.Hosting;
 using GovEvents.Api.Hosting.Auth;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using GovEvents.Api.Tests.Infrastructure;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -74,6 +77,37 @@ public sealed class AuthTests(ApiHost api) : IClassFixture<ApiHost>, IDisposable
         });
 
         await GetProtected(forged, HttpStatusCode.Unauthorized);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("  ")]
+    public async Task A_correctly_signed_token_that_names_no_subject_is_a_401_and_appends_nothing(string? subject)
+    {
+        api.Clock.Set(ApiHost.Start);
+        var settings = api.Services.GetRequiredService<IOptions<GovEventsSettings>>().Value;
+        var now = ApiHost.Start.UtcDateTime;
+        var claims = new Dictionary<string, object> { ["role"] = Roles.Clerk };
+        if (subject is not null) claims["sub"] = subject;
+        var nameless = new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
+        {
+            Claims = claims,
+            Issuer = settings.Jwt.Issuer,
+            Audience = settings.Jwt.Audience,
+            IssuedAt = now,
+            NotBefore = now,
+            Expires = now.AddHours(1),
+            SigningCredentials = new SigningCredentials(TokenIssuer.SigningKey(settings), SecurityAlgorithms.HmacSha256),
+        });
+        var before = await api.EventCountAsync();
+
+        await GetProtected(nameless, HttpStatusCode.Unauthorized);
+        var client = api.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", nameless);
+        (await client.SendAsync(Http.Post("/test/notes", new { text = "by nobody" }, Guid.NewGuid().ToString()))).StatusCode
+            .ShouldBe(HttpStatusCode.Unauthorized);
+        (await api.EventCountAsync()).ShouldBe(before);
     }
 
     [Theory]

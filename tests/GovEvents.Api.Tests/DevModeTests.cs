@@ -85,6 +85,12 @@ public sealed class DevModeOffTests(ProductionModeApiHost api) : IClassFixture<P
         response.StatusCode.ShouldBe(HttpStatusCode.NotFound);
     }
 
+    [Theory]
+    [InlineData("/swagger/v1/swagger.json")]
+    [InlineData("/swagger/index.html")]
+    public async Task Swagger_is_not_served_when_dev_mode_is_off_and_it_is_not_configured(string path) =>
+        (await api.CreateClient().GetAsync(path)).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+
     [Fact]
     public void The_server_clock_is_the_system_clock_when_dev_mode_is_off()
     {

@@ -1,4 +1,6 @@
+using System.Net;
 using Alba;
+using GovEvents.Api.Hosting.Auth;
 using GovEvents.Api.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Shouldly;
@@ -24,6 +26,22 @@ public sealed class HealthAndSwaggerTests(ApiHost api) : IClassFixture<ApiHost>
         body["checks"]!["database"]!["status"]!.GetValue<string>().ShouldBe("healthy");
         body["checks"]!["schema"]!["status"]!.GetValue<string>().ShouldBe("healthy");
         body["checks"]!["projections"].ShouldNotBeNull();
+    }
+
+    [Fact]
+    public async Task Answers_forbid_content_sniffing_and_answers_with_personal_data_are_not_cached()
+    {
+        var client = api.CreateClient(Roles.Clerk);
+        var data = await client.GetAsync("/api/cases");
+        var health = await api.CreateClient().GetAsync("/health/live");
+        var refused = await api.CreateClient().GetAsync("/api/cases");
+
+        foreach (var response in new[] { data, health, refused })
+            response.Headers.GetValues("X-Content-Type-Options").ShouldHaveSingleItem().ShouldBe("nosniff");
+        data.StatusCode.ShouldBe(HttpStatusCode.OK);
+        data.Headers.CacheControl.ShouldNotBeNull().NoStore.ShouldBeTrue();
+        refused.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        refused.Headers.CacheControl.ShouldNotBeNull().NoStore.ShouldBeTrue();
     }
 
     [Fact]

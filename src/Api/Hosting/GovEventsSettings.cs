@@ -27,6 +27,11 @@ public sealed class GovEventsSettings
     public DemoSettings Demo { get; set; } = new();
     public HealthSettings Health { get; set; } = new();
 
+    /// <summary>Swagger UI and the OpenAPI document (/swagger): always in development mode, otherwise only when set.</summary>
+    public bool Swagger { get; set; }
+
+    public bool ServesSwagger => Swagger || Dev.Enabled;
+
     public string OwnerConnectionString =>
         string.IsNullOrWhiteSpace(MigrationConnectionString) ? ConnectionString : MigrationConnectionString;
 }

@@ -44,13 +44,20 @@ public static class HostingExtensions
             ? sp.GetRequiredService<DevClock>()
             : TimeProvider.System);
 
+        // No "Server: Kestrel" on answers: nothing about the stack for a visitor to look up.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
         services.AddGovEventsStore(builder.Configuration);
         builder.Host.UseWolverine(opts => WolverineSetup.Configure(opts, builder.Configuration));
+        // Wolverine logs every failed in-process invocation of a command (category: the message type) with
+        // its stack, the conflicts it then retries included; the exception reaches the endpoint, whose
+        // handler logs what really failed (a 500) and an unreachable database once per outage.
+        builder.Logging.AddFilter(typeof(Commands.StreamCommand).FullName, LogLevel.Critical);
         services.AddHostedService<StartupTasks>();
         services.AddSingleton<IdempotencyStore>();
 
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemExceptionHandler>();
+        services.AddSingleton<DatabaseOutage>();
         // Binding failures throw in every environment so that the exception handler turns them
         // into 400 problem details with "errors" (the default outside Development is an empty 400).
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -71,7 +78,10 @@ public static class HostingExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseNulInputGuard();
-        app.UseGovEventsSwagger();
+        app.UseSecurityHeaders();
+        app.UseOutageRecovery();
+        if (app.Services.GetRequiredService<IOptions<GovEventsSettings>>().Value.ServesSwagger)
+            app.UseGovEventsSwagger();
         app.UseRouting();
         app.UseAuthentication();
         app.UseMiddleware<EventContextMiddleware>();

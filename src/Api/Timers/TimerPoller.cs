@@ -35,7 +35,8 @@ public sealed record TimerPollerOptions(bool Enabled, TimeSpan Interval);
 /// Wolverine's scheduled messages run on the wall clock, which the development mode cannot move;
 /// the timers live as Marten documents by the hall clock instead, and this poller hands them to Wolverine.
 /// </summary>
-public sealed class TimerPoller(TimerRunner runner, IServiceScopeFactory scopes, TimerPollerOptions options, ILogger<TimerPoller> logger)
+public sealed class TimerPoller(TimerRunner runner, IServiceScopeFactory scopes, TimerPollerOptions options, Hosting.Problems.DatabaseOutage outage,
+    ILogger<TimerPoller> logger)
     : BackgroundService
 {
     private const int Batch = 500;
@@ -53,6 +54,10 @@ public sealed class TimerPoller(TimerRunner runner, IServiceScopeFactory scopes,
                 await using var scope = scopes.CreateAsyncScope();
                 var bus = scope.ServiceProvider.GetRequiredService<IMessageBus>();
                 foreach (var id in due) await bus.PublishAsync(new FireTimer(id));
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested && Hosting.Problems.DatabaseOutage.IsUnavailable(e))
+            {
+                outage.Noticed(e); // said once per outage, not every interval
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {

@@ -13,6 +13,19 @@ public sealed class ApiProcess : IDisposable
 {
     private readonly Process _process;
     private readonly Uri _base;
+    private readonly System.Text.StringBuilder _output = new();
+
+    /// <summary>What the process wrote to stdout and stderr so far (its log).</summary>
+    public string Output
+    {
+        get { lock (_output) return _output.ToString(); }
+    }
+
+    private void Capture(string? line)
+    {
+        if (line is null) return;
+        lock (_output) _output.AppendLine(line);
+    }
 
     private ApiProcess(Process process, Uri baseAddress)
     {
@@ -46,11 +59,11 @@ public sealed class ApiProcess : IDisposable
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) start.Environment[key] = value;
         var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        var api = new ApiProcess(process, new Uri($"http://127.0.0.1:{port}"));
+        process.OutputDataReceived += (_, e) => api.Capture(e.Data);
+        process.ErrorDataReceived += (_, e) => api.Capture(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var api = new ApiProcess(process, new Uri($"http://127.0.0.1:{port}"));
         using var probe = new HttpClient { BaseAddress = api._base };
         var deadline = DateTime.UtcNow.AddSeconds(90);
         while (true)

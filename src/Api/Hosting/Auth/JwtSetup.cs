@@ -5,7 +5,7 @@ using Microsoft.IdentityModel.Tokens;
 namespace GovEvents.Api.Hosting.Auth;
 
 /// <summary>
-/// Bearer JWTs signed with HMAC-SHA256; claims kept as issued (sub, role, dept). The lifetime is
+/// Bearer JWTs signed with HMAC-SHA256; claims kept as issued (sub, role, dept), a subject required. The lifetime is
 /// checked against the server's TimeProvider, not the machine clock, so moving the dev clock
 /// expires tokens as it would in real time.
 /// </summary>
@@ -20,6 +20,16 @@ public static class JwtSetup
                 var s = settings.Value;
                 options.MapInboundClaims = false;
                 options.TimeProvider = time;
+                options.Events = new JwtBearerEvents
+                {
+                    // Every act names who did it: a token that names no one is no identity (401), never "anonymous".
+                    OnTokenValidated = context =>
+                    {
+                        if (string.IsNullOrWhiteSpace(context.Principal?.FindFirst(GovClaims.Subject)?.Value))
+                            context.Fail("The token names no subject (sub).");
+                        return Task.CompletedTask;
+                    },
+                };
                 options.TokenValidationParameters = new TokenValidationParameters
                 {
                     ValidIssuer = s.Jwt.Issuer,

@@ -7,10 +7,10 @@ namespace GovEvents.Api.Hosting.Problems;
 
 /// <summary>
 /// The one place exceptions become RFC 9457 problem details: bad input is a 400 (never a 5xx),
-/// a concurrency conflict a 409, a domain refusal a 422 with its rule; anything else is a 500
-/// that says nothing about the server's internals.
+/// a concurrency conflict a 409, a domain refusal a 422 with its rule, an unreachable database a 503
+/// with Retry-After; anything else is a 500 that says nothing about the server's internals.
 /// </summary>
-public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> log) : IExceptionHandler
+public sealed class ProblemExceptionHandler(IProblemDetailsService problems, DatabaseOutage outage, ILogger<ProblemExceptionHandler> log) : IExceptionHandler
 {
     // 499 (nginx's "client closed request"): nobody reads the answer, and it is not a server fault.
     private const int ClientClosedRequest = 499;
@@ -27,6 +27,7 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
             BadHttpRequestException { StatusCode: StatusCodes.Status400BadRequest } bad => InvalidInput(bad),
             BadHttpRequestException bad => new ProblemDetails { Status = bad.StatusCode, Detail = bad.Message },
             DomainRefusalException refusal => Refusal.Problem(refusal.Rule, refusal.Message),
+            _ when DatabaseOutage.IsUnavailable(exception) => Unavailable(http, exception),
             ConcurrencyException conflict => new ProblemDetails
             {
                 Status = StatusCodes.Status409Conflict,
@@ -53,6 +54,18 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
             ProblemDetails = problem,
             Exception = exception,
         });
+    }
+
+    private ProblemDetails Unavailable(HttpContext http, Exception exception)
+    {
+        outage.Answered(exception);
+        http.Response.Headers.RetryAfter = DatabaseOutage.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return new ProblemDetails
+        {
+            Status = StatusCodes.Status503ServiceUnavailable,
+            Title = "The service is unavailable",
+            Detail = "The database cannot be reached just now; nothing was recorded. Try again shortly.",
+        };
     }
 
     // Binding failures (malformed JSON, a wrong type, a missing parameter) arrive as one exception;
