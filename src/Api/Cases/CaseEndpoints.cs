@@ -61,7 +61,7 @@ public static class CaseEndpoints
         var clock = await handler.ClockAsync(ct);
         var caseId = Guid.CreateVersion7(clock.Now).ToString();
         var caseNumber = await NextCaseNumberAsync(db, store.Schema, clock.Today.Year, ct);
-        var queryCode = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6");
+        var queryCode = QueryCode.Format(RandomNumberGenerator.GetInt32);
         var command = new SubmitCase(caseId, caseNumber, QueryCodeHash.Of(queryCode, RandomNumberGenerator.GetBytes(QueryCodeHash.SaltBytes)), matter,
             new Applicant(a!.Kind!.Value, a.Name!, a.IdNumber!, a.Phone!), request.Channel!.Value, request.Materials!,
             agent, request.CommitmentSigned ?? false, actor.WindowCode, actor.Subject);

@@ -26,6 +26,7 @@ public sealed class GovEventsSettings
     public JwtSettings Jwt { get; set; } = new();
     public DemoSettings Demo { get; set; } = new();
     public HealthSettings Health { get; set; } = new();
+    public PublicLookupSettings PublicLookup { get; set; } = new();
 
     /// <summary>Swagger UI and the OpenAPI document (/swagger): always in development mode, otherwise only when set.</summary>
     public bool Swagger { get; set; }
@@ -71,6 +72,17 @@ public sealed class DemoSettings
 {
     /// <summary>Load the demo dataset at start-up (once per database) when an IDemoDataLoader is registered.</summary>
     public bool Load { get; set; }
+}
+
+public sealed class PublicLookupSettings
+{
+    /// <summary>Lookups one client (IP address) may make per window.</summary>
+    public int PerClient { get; set; } = 30;
+
+    /// <summary>Lookups of one case number per window, from all clients together.</summary>
+    public int PerCase { get; set; } = 10;
+
+    public double WindowSeconds { get; set; } = 60;
 }
 
 public sealed class HealthSettings

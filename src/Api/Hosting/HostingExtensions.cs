@@ -67,6 +67,7 @@ public static class HostingExtensions
         services.AddGovEventsHealthChecks();
         services.AddGovEventsSwagger();
 
+        services.AddPublicLookupLimits();
         services.AddCases(builder.Configuration);
         services.AddFeesRatingsAndComplaints(builder.Configuration);
         services.AddProjections(builder.Configuration);
@@ -80,6 +81,7 @@ public static class HostingExtensions
         app.UseNulInputGuard();
         app.UseSecurityHeaders();
         app.UseOutageRecovery();
+        app.UseRateLimiter();
         if (app.Services.GetRequiredService<IOptions<GovEventsSettings>>().Value.ServesSwagger)
             app.UseGovEventsSwagger();
         app.UseRouting();

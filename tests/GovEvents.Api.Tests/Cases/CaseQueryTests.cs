@@ -37,12 +37,22 @@ public sealed class CaseQueryTests(HallHost api) : IClassFixture<HallHost>, IDis
     {
         var c = await _hall.SubmitAsync("T1");
         await _hall.CaughtUpAsync();
-        var wrong = c.QueryCode == "000000" ? "000001" : "000000";
+        var wrong = c.QueryCode == "00000-00000" ? "00000-00001" : "00000-00000";
 
         (await _hall.Anonymous.GetAsync($"/api/public/cases/{c.CaseNumber}?queryCode={wrong}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
         (await _hall.Anonymous.GetAsync($"/api/public/cases/{c.CaseNumber}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
         (await _hall.Anonymous.GetAsync($"/api/public/cases/{c.CaseNumber}?queryCode=")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
         (await _hall.Anonymous.GetAsync($"/api/public/cases/1999000001?queryCode={c.QueryCode}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task The_query_code_is_read_back_as_people_say_it_in_any_case_without_the_dash_with_O_for_0_and_I_or_L_for_1()
+    {
+        var c = await _hall.SubmitAsync("T1");
+        await _hall.CaughtUpAsync();
+        var spoken = c.QueryCode.Replace("-", "").ToLowerInvariant().Replace('0', 'o').Replace('1', 'l');
+
+        (await _hall.Anonymous.GetAsync($"/api/public/cases/{c.CaseNumber}?queryCode={spoken}")).StatusCode.ShouldBe(HttpStatusCode.OK);
     }
 
     [Fact]

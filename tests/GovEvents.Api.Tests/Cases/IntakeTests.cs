@@ -22,7 +22,7 @@ public sealed class IntakeTests(HallHost api) : IClassFixture<HallHost>, IDispos
         var id = body.Str("id");
         body.Str("status").ShouldBe("submitted");
         body.Str("caseNumber").ShouldStartWith("2026");
-        body.Str("queryCode").Length.ShouldBe(6);
+        body.Str("queryCode").ShouldMatch("^[0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z]{5}$"); // 50 bits of Crockford base32
         response.Headers.Location!.ToString().ShouldBe($"/api/cases/{id}");
         response.Headers.ETag!.Tag.ShouldBe("\"1\"");
 
