@@ -71,7 +71,8 @@ public sealed class PrivateCluster : IAsyncDisposable
             throw new InvalidOperationException($"{program} {string.Join(' ', args)} exited with {process.ExitCode}: {await error}{await output}");
     }
 
-    private static int FreePort()
+    /// <summary>A loopback port free at the moment of asking.</summary>
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

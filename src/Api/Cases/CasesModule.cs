@@ -51,20 +51,15 @@ public static class CasesModule
 /// </summary>
 public sealed class TimersSweepStep(TimerRunner runner, Wolverine.Runtime.IWolverineRuntime wolverine) : ISweepStep
 {
-    private const int Page = 500;
-
     public string Name => "timers";
 
     public async Task<SweepStepOutcome> RunAsync(DateTimeOffset now, CancellationToken ct)
     {
         var bus = new Wolverine.Runtime.MessageBus(wolverine);
-        var handled = new HashSet<string>(StringComparer.Ordinal);
-        while (true)
+        return new(await runner.ForEachDueAsync(async (id, token) =>
         {
-            // Each due timer once per sweep: one that failed waits for its retry time.
-            var due = (await runner.DueIdsAsync(Page + handled.Count, ct)).Where(handled.Add).ToList();
-            if (due.Count == 0) return new(handled.Count);
-            foreach (var id in due) await bus.InvokeAsync(new Timers.FireTimer(id), ct);
-        }
+            await bus.InvokeAsync(new Timers.FireTimer(id), token);
+            return true;
+        }, ct));
     }
 }

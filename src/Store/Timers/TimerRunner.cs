@@ -20,8 +20,15 @@ public sealed class TimerRunner(IDocumentStore store, TimerRegistry registry, Ti
 
     private enum Outcome { Fired, Nothing, Failed, TakenElsewhere }
 
-    /// <summary>Fires every timer due at the clock's now; returns how many appended events.</summary>
-    public async Task<int> RunDueAsync(CancellationToken ct = default)
+    /// <summary>Fires every timer due at the clock's now, here; returns how many appended events.</summary>
+    public Task<int> RunDueAsync(CancellationToken ct = default) =>
+        ForEachDueAsync((id, token) => FireAsync(id, throwOnConflict: false, token), ct);
+
+    /// <summary>
+    /// Hands each timer due at the clock's now to <paramref name="fire"/> once (a failed one waits for its
+    /// retry time, so it is not due again); returns how many <paramref name="fire"/> reported as fired.
+    /// </summary>
+    public async Task<int> ForEachDueAsync(Func<string, CancellationToken, Task<bool>> fire, CancellationToken ct = default)
     {
         var now = time.GetUtcNow().ToUniversalTime();
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -31,7 +38,7 @@ public sealed class TimerRunner(IDocumentStore store, TimerRegistry registry, Ti
             var fresh = (await DueAsync(now, Page + seen.Count, ct)).Where(t => seen.Add(t.Id)).ToList();
             if (fresh.Count == 0) return fired;
             foreach (var timer in fresh)
-                if (await FireAsync(timer, now, throwOnConflict: false, ct) == Outcome.Fired) fired++;
+                if (await fire(timer.Id, ct)) fired++;
         }
     }
 

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using GovEvents.Testing;
 using Shouldly;
 
@@ -36,7 +35,7 @@ public sealed class ApiProcess : IDisposable
     /// <summary>Starts the API on <paramref name="db"/> as <paramref name="role"/>; <paramref name="settings"/> override the environment (e.g. "GovEvents__Wolverine__Solo").</summary>
     public static async Task<ApiProcess> StartAsync(TestDatabase db, string role, IReadOnlyDictionary<string, string>? settings = null)
     {
-        var port = FreePort();
+        var port = PrivateCluster.FreePort();
         var dll = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "src", "Api", "bin",
             new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name, "net10.0", "GovEvents.Api.dll"));
         File.Exists(dll).ShouldBeTrue($"the API is built at {dll}");
@@ -102,10 +101,4 @@ public sealed class ApiProcess : IDisposable
         _process.Dispose();
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -85,6 +85,44 @@ public sealed class DemoDataTests(DemoApiHost api) : IClassFixture<DemoApiHost>
         c.Status.ShouldBe("licensed");
     }
 
+    /// <summary>README's "Five minutes with curl", step by step, with the same subjects and bodies.</summary>
+    [Fact]
+    public async Task The_readme_walk_through_takes_a_case_from_submission_to_delivery()
+    {
+        var clerk = api.CreateClientFor("clerk-1", [Roles.Clerk], "HALL");
+        HttpClient Staff(string id, string role) => api.CreateClientFor(id, [role], "MARKET");
+        async Task<HttpResponseMessage> Post(HttpClient who, string path, string json) =>
+            await who.PostAsync(path, new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+
+        var submitted = await Post(clerk, "/api/cases", """
+            {"matterCode":"SPJY-003","channel":"window",
+             "applicant":{"kind":"organisation","name":"某某食品有限公司","idNumber":"91110000MA01234567","phone":"13800000000"},
+             "materials":["application-form","business-licence","process-flow","equipment-list"]}
+            """);
+        await submitted.ShouldBeAsync(HttpStatusCode.Created);
+        var id = (await submitted.ReadJsonAsync()).Str("id");
+        await (await Post(clerk, $"/api/cases/{id}/acceptance", "{}")).ShouldBeAsync(HttpStatusCode.OK);
+        var h = Staff("market-h1", Roles.Handler);
+        await (await Post(h, $"/api/cases/{id}/signatures", """{"tier":"handler","opinion":"approve","comment":"材料齐全","onSite":true}"""))
+            .ShouldBeAsync(HttpStatusCode.OK);
+        await (await Post(h, $"/api/cases/{id}/signatures", """{"tier":"reviewer","opinion":"approve","comment":"","onSite":true}"""))
+            .ShouldBeRefusedAsync("same-signer");
+        await (await Post(Staff("market-r1", Roles.Reviewer), $"/api/cases/{id}/signatures", """{"tier":"reviewer","opinion":"approve","comment":"同意","onSite":true}"""))
+            .ShouldBeAsync(HttpStatusCode.OK);
+        await (await Post(Staff("market-a1", Roles.Approver), $"/api/cases/{id}/signatures", """{"tier":"approver","opinion":"approve","comment":"准予许可","onSite":true}"""))
+            .ShouldBeAsync(HttpStatusCode.OK);
+        await (await Post(clerk, $"/api/cases/{id}/licence", """{"licenceNumber":"SC10611010500001","validUntil":"2031-11-22"}""")).ShouldBeAsync(HttpStatusCode.OK);
+        var delivered = await Post(clerk, $"/api/cases/{id}/delivery", """{"method":"electronic"}""");
+        await delivered.ShouldBeAsync(HttpStatusCode.OK);
+        (await delivered.ReadJsonAsync()).Str("status").ShouldBe("delivered");
+
+        (await clerk.GetAsync($"/api/cases/{id}")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await clerk.GetAsync($"/api/cases/{id}/history")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var integrity = await api.CreateClientFor("auditor-1", [Roles.Auditor], "HALL").GetAsync("/api/audit/integrity");
+        await integrity.ShouldBeAsync(HttpStatusCode.OK);
+        (await integrity.ReadJsonAsync())["ok"]!.GetValue<bool>().ShouldBeTrue();
+    }
+
     [Fact]
     public async Task Loading_again_changes_nothing()
     {
