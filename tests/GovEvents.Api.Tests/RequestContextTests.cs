@@ -1,6 +1,8 @@
 using System.Net;
 using GovEvents.Api.Hosting.Auth;
 using GovEvents.Api.Tests.Infrastructure;
+using GovEvents.Domain.Organisation;
+using Microsoft.Extensions.DependencyInjection;
 using GovEvents.Store;
 using Shouldly;
 
@@ -17,12 +19,13 @@ public sealed class RequestContextTests(ApiHost api) : IClassFixture<ApiHost>
     }
 
     [Fact]
-    public async Task Events_appended_by_a_request_carry_the_caller_as_metadata()
+    public async Task Events_appended_by_a_request_carry_the_caller_as_metadata_with_the_window_the_organisation_registered()
     {
+        await api.Store.StartStreamAsync("staff-staff-42", [new StaffRegistered("staff-42", "Wang", "D01", "W01", DateTimeOffset.UnixEpoch)]);
         var client = api.CreateClientFor("staff-42", [Roles.Clerk], departmentCode: "D01");
         var request = Http.Post("/test/notes", new { text = "hello" });
         request.Headers.Add("X-Correlation-Id", "flow-1");
-        request.Headers.Add("X-Window", "W03");
+        request.Headers.Add("X-Window", "W03"); // the client's word about its window is not taken
 
         var stored = await TakeNoteAsync(client, request);
 
@@ -31,9 +34,25 @@ public sealed class RequestContextTests(ApiHost api) : IClassFixture<ApiHost>
         meta.ActorKind.ShouldBe(ActorKind.Staff);
         meta.Role.ShouldBe(Roles.Clerk);
         meta.Department.ShouldBe("D01");
-        meta.Window.ShouldBe("W03");
+        meta.Window.ShouldBe("W01");
         meta.CorrelationId.ShouldBe("flow-1");
         meta.CausationId.ShouldNotBeNullOrEmpty();
+    }
+
+    [Fact]
+    public async Task A_window_claim_of_the_token_is_the_window_and_staff_without_either_act_at_none()
+    {
+        var issuer = api.Services.GetRequiredService<TokenIssuer>();
+        var claimed = ApiHost.WithToken(api.CreateClient(), issuer.Issue("staff-77", [Roles.Clerk], "D01", "W05"));
+        var unregistered = api.CreateClientFor("staff-78", [Roles.Clerk], departmentCode: "D01");
+
+        var withClaim = Http.Post("/test/notes", new { text = "claim" });
+        withClaim.Headers.Add("X-Window", "W03");
+        var withHeaderOnly = Http.Post("/test/notes", new { text = "header" });
+        withHeaderOnly.Headers.Add("X-Window", "W03");
+
+        (await TakeNoteAsync(claimed, withClaim)).Metadata.Window.ShouldBe("W05");
+        (await TakeNoteAsync(unregistered, withHeaderOnly)).Metadata.Window.ShouldBeNull();
     }
 
     [Fact]

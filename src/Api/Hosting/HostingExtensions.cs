@@ -64,6 +64,7 @@ public static class HostingExtensions
         services.AddGovEventsJson();
         services.AddGovEventsAuth();
         services.AddSingleton<TokenIssuer>();
+        services.AddSingleton<StaffWindows>();
         services.AddGovEventsHealthChecks();
         services.AddGovEventsSwagger();
 

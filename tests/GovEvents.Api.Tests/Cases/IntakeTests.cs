@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using GovEvents.Api.Hosting.Auth;
 using GovEvents.Api.Tests.Infrastructure;
 using Shouldly;
 
@@ -35,6 +36,26 @@ public sealed class IntakeTests(HallHost api) : IClassFixture<HallHost>, IDispos
         view["applicant"]!.Str("kind").ShouldBe("person");
         view["receivedAt"]!.GetValue<DateTimeOffset>().ShouldBe(ApiHost.Start);
         view["promisedDeadline"].ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task The_window_of_a_submission_is_the_one_the_organisation_registered_not_a_header_the_client_sends()
+    {
+        var clerk2 = _hall.As("clerk-2", [Roles.Clerk], "HALL"); // no window claim; registered at ZH-01
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/cases")
+        {
+            Content = JsonContent.Create(new { matterCode = "T1", applicant = Hall.Person(), channel = "window", materials = HallSeed.CompleteMaterials("T1") }),
+        };
+        request.Headers.Add("X-Window", "MKT-01");
+
+        var response = await clerk2.SendAsync(request);
+
+        await response.ShouldBeAsync(HttpStatusCode.Created);
+        var id = (await response.ReadJsonAsync()).Str("id");
+        (await _hall.ViewAsync(id)).Str("windowCode").ShouldBe("ZH-01");
+        (await api.Store.FetchStreamAsync(id)).Single().Metadata.Window.ShouldBe("ZH-01");
+        var byWindow = await (await _hall.Manager.GetAsync("/api/metrics/timeliness?groupBy=window")).ReadJsonAsync();
+        (byWindow["items"] ?? byWindow["rows"])!.AsArray().Select(r => r!.Str("key")).ShouldNotContain("MKT-01");
     }
 
     [Fact]

@@ -5,13 +5,13 @@ namespace GovEvents.Api.Hosting.Auth;
 
 /// <summary>
 /// Who is calling, from the token: bind it as a handler parameter (<c>RequestActor actor</c>) to put
-/// the actor on a command. Anonymous callers get <see cref="Anonymous"/>.
+/// the actor on a command. Anonymous callers get <see cref="Anonymous"/>. The window is the token's
+/// <c>window</c> claim or, for staff acting without one, the window the organisation registered them at
+/// (<see cref="EventContextMiddleware"/> resolves it once per request); never a client header.
 /// </summary>
 public sealed record RequestActor(string? Subject, IReadOnlyList<string> Roles, string? DepartmentCode, string? WindowCode)
 {
     public static readonly RequestActor Anonymous = new(null, [], null, null);
-
-    public const string WindowHeader = "X-Window";
 
     public bool IsAuthenticated => Subject is not null;
     public bool IsInRole(string role) => Roles.Contains(role);
@@ -21,15 +21,25 @@ public sealed record RequestActor(string? Subject, IReadOnlyList<string> Roles, 
 
     public static RequestActor From(HttpContext http)
     {
+        if (http.Items.TryGetValue(typeof(RequestActor), out var resolved) && resolved is RequestActor known) return known;
         var user = http.User;
         if (user.Identity?.IsAuthenticated != true) return Anonymous;
-        var window = user.FindFirstValue(GovClaims.Window)
-            ?? (http.Request.Headers[WindowHeader].ToString() is { Length: > 0 and <= 64 } header ? header : null);
         return new RequestActor(
             user.FindFirstValue(GovClaims.Subject),
             user.FindAll(GovClaims.Role).Select(c => c.Value).Distinct().ToList(),
             user.FindFirstValue(GovClaims.Department),
-            window);
+            user.FindFirstValue(GovClaims.Window));
+    }
+
+    /// <summary>The actor of this request, with the window the server knows for staff who act without a window claim.</summary>
+    public static async Task<RequestActor> ResolveAsync(HttpContext http, StaffWindows windows)
+    {
+        var actor = From(http);
+        if (actor is { IsAuthenticated: true, IsApplicant: false, WindowCode: null } && !HttpMethods.IsGet(http.Request.Method)
+            && !HttpMethods.IsHead(http.Request.Method) && !HttpMethods.IsOptions(http.Request.Method))
+            actor = actor with { WindowCode = await windows.WindowOfAsync(actor.Subject!, http.RequestAborted) };
+        http.Items[typeof(RequestActor)] = actor;
+        return actor;
     }
 
     // Minimal APIs bind a parameter of this type by calling BindAsync (never from the body).

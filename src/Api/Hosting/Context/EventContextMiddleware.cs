@@ -6,16 +6,16 @@ namespace GovEvents.Api.Hosting.Context;
 
 /// <summary>
 /// Makes the caller the metadata of every event the request appends: actor (sub) and kind, roles,
-/// department, window, correlation id (X-Correlation-Id, else the trace id) and causation id (this
+/// department, window (the token's claim or the staff member's registered window), correlation id (X-Correlation-Id, else the trace id) and causation id (this
 /// request). Echoes the correlation id so clients can follow a flow across requests.
 /// </summary>
 public sealed class EventContextMiddleware(RequestDelegate next)
 {
     public const string CorrelationHeader = "X-Correlation-Id";
 
-    public async Task InvokeAsync(HttpContext http)
+    public async Task InvokeAsync(HttpContext http, StaffWindows windows)
     {
-        var actor = RequestActor.From(http);
+        var actor = await RequestActor.ResolveAsync(http, windows);
         var correlation = http.Request.Headers[CorrelationHeader].ToString() is { Length: > 0 and <= 128 } given
             ? given
             : Activity.Current?.TraceId.ToString() ?? http.TraceIdentifier;
