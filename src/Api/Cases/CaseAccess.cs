@@ -4,7 +4,9 @@ namespace GovEvents.Api.Cases;
 
 /// <summary>
 /// Applicants and agents see only their own cases (another's is a 404, not a 403: its existence
-/// is not disclosed); staff in the reading roles see every case.
+/// is not disclosed); staff in the reading roles see every case. Applicants and staff are different
+/// kinds of subject: an applicant owns the cases submitted from their own account, an agent (staff)
+/// those naming them as agent, and an id shared by an applicant and a staff member opens neither's to the other.
 /// </summary>
 public static class CaseAccess
 {
@@ -15,7 +17,7 @@ public static class CaseAccess
     public static bool SeesAll(RequestActor actor) => actor.Roles.Any(StaffReaders.Contains);
 
     public static bool Owns(RequestActor actor, string? submittedBy, string? agentStaffId) =>
-        actor.Subject is { } sub && (sub == submittedBy || (actor.IsInRole(Roles.Agent) && sub == agentStaffId));
+        actor.Subject is { } sub && ((actor.IsApplicant && sub == submittedBy) || (actor.IsInRole(Roles.Agent) && sub == agentStaffId));
 
     public static bool MayRead(RequestActor actor, string? submittedBy, string? agentStaffId) =>
         SeesAll(actor) || Owns(actor, submittedBy, agentStaffId);

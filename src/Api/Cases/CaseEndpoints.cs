@@ -64,7 +64,7 @@ public static class CaseEndpoints
         var queryCode = QueryCode.Format(RandomNumberGenerator.GetInt32);
         var command = new SubmitCase(caseId, caseNumber, QueryCodeHash.Of(queryCode, RandomNumberGenerator.GetBytes(QueryCodeHash.SaltBytes)), matter,
             new Applicant(a!.Kind!.Value, a.Name!, a.IdNumber!, a.Phone!), request.Channel!.Value, request.Materials!,
-            agent, request.CommitmentSigned ?? false, actor.WindowCode, actor.Subject);
+            agent, request.CommitmentSigned ?? false, actor.WindowCode, actor.IsApplicant ? actor.Subject : null);
 
         var outcome = await handler.StartAsync(caseId, CaseDecider.Submit(command, clock), ct);
         return outcome.ToResult(http, done => new SubmitCaseResponse(caseId, caseNumber, queryCode, done.Status, done.Version), $"/api/cases/{caseId}");

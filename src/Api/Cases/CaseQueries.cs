@@ -114,9 +114,9 @@ public static class CaseQueries
         if (!CaseAccess.SeesAll(actor))
         {
             var subject = actor.Subject!;
-            query = actor.IsInRole(Roles.Agent)
-                ? query.Where(v => v.SubmittedBy == subject || v.AgentStaffId == subject)
-                : query.Where(v => v.SubmittedBy == subject);
+            query = actor.IsApplicant ? query.Where(v => v.SubmittedBy == subject)
+                : actor.IsInRole(Roles.Agent) ? query.Where(v => v.AgentStaffId == subject)
+                : query.Where(v => false);
         }
         var views = await query.OrderBy(v => v.ReceivedDate).ThenBy(v => v.CaseNumber).ToListAsync(ct);
 

@@ -72,7 +72,7 @@ public static class StreamCommandHandler
         if (command.IfMatch is { } expected && expected != version)
             return new CommandOutcome.VersionMismatch(id, decider.Noun, expected, version);
 
-        var verdict = await decider.JudgeAsync(id, history.Select(e => e.Data).ToList(), version, ct);
+        var verdict = await decider.JudgeAsync(id, history.Select(EventReading.Data).ToList(), version, ct);
         if (verdict is not Verdict.Append append) return ((Verdict.Answer)verdict).Outcome;
 
         StreamAppend[] appends = [StreamAppend.To(id, version, [.. append.Events]), .. append.Others];

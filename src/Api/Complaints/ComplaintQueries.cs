@@ -28,13 +28,16 @@ public static class ComplaintQueries
 
     private static bool SeesAll(RequestActor actor) => actor.Roles.Any(Overseers.Contains);
 
+    /// <summary>The complainant reads what they filed: the same subject of the same kind (an applicant's id that equals a staff id is not that staff member).</summary>
+    private static bool Filed(RequestActor actor, ComplaintView view) => view.FiledBy == actor.Subject && view.FiledByApplicant == actor.IsApplicant;
+
     /// <summary>The awaited step is overdue when its due date has passed (the day of the act not counted).</summary>
     private static ComplaintView WithOverdue(ComplaintView v, DateOnly today) => v with { Overdue = v.Open && v.DueDate is { } due && due < today };
 
     private static async Task<IResult> Get(string id, RequestActor actor, EventLog store, ComplaintCommands handler, HttpContext http, CancellationToken ct)
     {
         var view = (await store.FetchStreamAsync(Complaint.StreamId(id), ct: ct)).Aggregate((ComplaintView?)null, ComplaintViewBuilder.Apply);
-        if (view is null || !(SeesAll(actor) || view.FiledBy == actor.Subject)) return CommandResults.NotFound($"No complaint {id}.");
+        if (view is null || !(SeesAll(actor) || Filed(actor, view))) return CommandResults.NotFound($"No complaint {id}.");
         http.Response.Headers.ETag = $"\"{view.Version}\"";
         return Results.Ok(WithOverdue(view, (await handler.ClockAsync(ct)).Today));
     }
@@ -60,8 +63,8 @@ public static class ComplaintQueries
                 : query.Where(c => !(c.Open && c.DueDate != null && c.DueDate < today));
         if (!SeesAll(actor))
         {
-            var subject = actor.Subject;
-            query = query.Where(c => c.FiledBy == subject);
+            var (subject, applicant) = (actor.Subject, actor.IsApplicant);
+            query = query.Where(c => c.FiledBy == subject && c.FiledByApplicant == applicant);
         }
         var total = await query.CountAsync(ct);
         // Complaint ids are time-ordered (UUIDv7): newest first.

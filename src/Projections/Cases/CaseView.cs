@@ -78,7 +78,7 @@ public static class CaseViewBuilder
 {
     public static CaseView? Apply(CaseView? view, StoredEvent stored)
     {
-        var next = Apply(view, stored.Data);
+        var next = Apply(view, EventReading.Data(stored.Data, stored.Metadata));
         if (next is null) return null;
         var staff = stored.Metadata is { ActorKind: ActorKind.Staff, ActorId: { } actor } ? next.StaffIds.Add(actor) : next.StaffIds;
         return next with { Version = stored.Version, StaffIds = staff };

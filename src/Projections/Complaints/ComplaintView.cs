@@ -32,6 +32,8 @@ public sealed record ComplaintView
     public ComplainantView Complainant { get; init; } = null!;
     /// <summary>The subject who filed it: the complaint's complainant on reads.</summary>
     public string FiledBy { get; init; } = "";
+    /// <summary>Whether <see cref="FiledBy"/> is an applicant's account (else staff filed it, at a window or by phone): from the event's metadata.</summary>
+    public bool FiledByApplicant { get; init; }
     public DateTimeOffset FiledAt { get; init; }
     /// <summary>The department answering for it: the one assigned, else the target's.</summary>
     public string? DepartmentCode { get; init; }
@@ -60,7 +62,13 @@ public sealed record ComplaintView
 public static class ComplaintViewBuilder
 {
     public static ComplaintView? Apply(ComplaintView? view, StoredEvent stored) =>
-        Apply(view, stored.Data) is { } next ? next with { Version = stored.Version } : null;
+        Apply(view, stored.Data) is { } next
+            ? next with
+            {
+                Version = stored.Version,
+                FiledByApplicant = stored.Data is ComplaintFiled ? stored.Metadata.ActorKind == ActorKind.Applicant : next.FiledByApplicant,
+            }
+            : null;
 
     private static ComplaintView? Apply(ComplaintView? view, object e)
     {

@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using GovEvents.Api.Hosting.Auth;
 using GovEvents.Api.Tests.Infrastructure;
+using GovEvents.Domain.Cases;
+using GovEvents.Store;
 using Shouldly;
 
 namespace GovEvents.Api.Tests.Cases;
@@ -158,6 +160,40 @@ public sealed class CaseAccessTests(HallHost api) : IClassFixture<HallHost>
         queue["items"]!.AsArray().Select(i => i.Str("id"))
             .ShouldBe([submittedByAgent.Id, namedByClerk.Id, namedByApplicant.Id], ignoreOrder: true);
         queue["total"]!.GetValue<int>().ShouldBe(3);
+    }
+
+    [Fact]
+    public async Task An_applicant_token_carrying_a_staff_id_sees_and_touches_none_of_that_staff_members_cases()
+    {
+        var atWindow = await _hall.SubmitAsync("T1");                              // by clerk-1
+        var byAgent = await _hall.SubmitAsync("T1", by: _hall.Agent("agent-twin")); // by an agent
+        await _hall.CaughtUpAsync();
+
+        foreach (var (impostor, c) in new[] { (_hall.Applicant(Hall.ClerkId), atWindow), (_hall.Applicant("agent-twin"), byAgent) })
+        {
+            foreach (var read in new[] { "", "/history", "/state" })
+                (await impostor.GetAsync($"/api/cases/{c.Id}{read}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+            (await (await impostor.GetAsync("/api/cases?pageSize=500")).ReadJsonAsync())["total"]!.GetValue<int>().ShouldBe(0);
+            (await _hall.CommandAsync(impostor, c.Id, "withdrawal", new { reason = "not mine" })).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+            (await _hall.StreamVersionAsync(c.Id)).ShouldBe(1);
+        }
+    }
+
+    [Fact]
+    public async Task A_window_submission_recorded_with_the_clerk_as_submitter_is_not_the_clerk_namesakes_as_applicant()
+    {
+        // Before submitters were told apart by kind, a window submission recorded the clerk's id as its submitter.
+        var template = (CaseSubmitted)(await api.Store.FetchStreamAsync((await _hall.SubmitAsync("T1")).Id)).Single().Data;
+        var id = Guid.CreateVersion7().ToString();
+        using (EventContext.Use(new EventMetadata { ActorId = "clerk-9", ActorKind = ActorKind.Staff }))
+            await api.Store.StartStreamAsync(id, [template with { CaseId = id, CaseNumber = "2026990001", SubmittedBy = "clerk-9" }]);
+        await _hall.CaughtUpAsync();
+        var impostor = _hall.Applicant("clerk-9");
+
+        (await impostor.GetAsync($"/api/cases/{id}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await (await impostor.GetAsync("/api/cases")).ReadJsonAsync())["total"]!.GetValue<int>().ShouldBe(0);
+        (await _hall.CommandAsync(impostor, id, "withdrawal", new { reason = "not mine" })).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await _hall.StreamVersionAsync(id)).ShouldBe(1);
     }
 
     [Fact]

@@ -167,6 +167,17 @@ public sealed class ComplaintTests : IClassFixture<HallHost>
     }
 
     [Fact]
+    public async Task An_applicant_token_carrying_a_staff_id_does_not_read_what_that_staff_member_filed()
+    {
+        var byPhone = await FileAsync(_hall.Clerk); // a clerk records a phone complaint
+        var impostor = _hall.Applicant(Hall.ClerkId);
+
+        await (await impostor.GetAsync($"/api/complaints/{byPhone}")).ShouldBeAsync(HttpStatusCode.NotFound);
+        (await ListAsync("", impostor)).ShouldBeEmpty();
+        await (await _hall.Clerk.GetAsync($"/api/complaints/{byPhone}")).ShouldBeAsync(HttpStatusCode.OK); // the staff member who filed it still does
+    }
+
+    [Fact]
     public async Task The_list_filters_by_status_department_and_overdue_and_pages()
     {
         var onWindow = await FileAsync();
