@@ -67,7 +67,11 @@ public static class CaseFeeEndpoints
         return await CaseCommandRunner.RunAsync(http, handler, id, (s, c) => CaseDecider.AssessFees(s, command, c), ct, body: FeesResponse.From);
     }
 
-    /// <summary>The unified window takes payments from the cashier, the online channel from the applicant; any other pairing is a 403.</summary>
+    /// <summary>
+    /// The unified window takes payments from the cashier; the applicant starts an online payment, which the
+    /// channel's signed notification confirms (<see cref="OnlinePaymentNotifications"/>): 202, nothing paid yet.
+    /// Any other pairing is a 403.
+    /// </summary>
     private static async Task<IResult> Pay(string id, PaymentRequest request, RequestActor actor, CaseCommands handler, HttpContext http, CancellationToken ct)
     {
         var errors = new FieldErrors().Money(request.Amount, "amount")
@@ -79,10 +83,17 @@ public static class CaseFeeEndpoints
             return CaseCommandRunner.Forbidden(channel == PaymentChannel.Window
                 ? "Payments at the unified window are taken by the cashier."
                 : "Payments through the unified online channel are made by the applicant.");
+        if (channel == PaymentChannel.Online)
+        {
+            var start = new StartOnlinePayment(request.Amount!.Value, request.ReceiptNumber!, actor.Subject!);
+            var started = await CaseCommandRunner.RunAsync(http, handler, id, (s, c) => CaseDecider.StartOnlinePayment(s, start, c), ct,
+                visible: s => CaseAccess.Owns(actor, s.SubmittedBy, s.AgentStaffId), body: FeesResponse.From);
+            return started is IStatusCodeHttpResult { StatusCode: StatusCodes.Status200OK } && started is IValueHttpResult { Value: { } value }
+                ? Results.Accepted(value: value)
+                : started;
+        }
         var command = new PayFees(request.Amount!.Value, channel, request.ReceiptNumber!, actor.Subject!);
-        return await CaseCommandRunner.RunAsync(http, handler, id, (s, c) => CaseDecider.PayFees(s, command, c), ct,
-            visible: channel == PaymentChannel.Online ? s => CaseAccess.Owns(actor, s.SubmittedBy, s.AgentStaffId) : null,
-            body: FeesResponse.From);
+        return await CaseCommandRunner.RunAsync(http, handler, id, (s, c) => CaseDecider.PayFees(s, command, c), ct, body: FeesResponse.From);
     }
 
     private static async Task<IResult> Waive(string id, WaiverRequest request, RequestActor actor, CaseCommands handler, HttpContext http, CancellationToken ct)

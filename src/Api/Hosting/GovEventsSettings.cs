@@ -27,6 +27,7 @@ public sealed class GovEventsSettings
     public DemoSettings Demo { get; set; } = new();
     public HealthSettings Health { get; set; } = new();
     public PublicLookupSettings PublicLookup { get; set; } = new();
+    public OnlinePaymentSettings OnlinePayments { get; set; } = new();
 
     /// <summary>Swagger UI and the OpenAPI document (/swagger): always in development mode, otherwise only when set.</summary>
     public bool Swagger { get; set; }
@@ -83,6 +84,18 @@ public sealed class PublicLookupSettings
     public int PerCase { get; set; } = 10;
 
     public double WindowSeconds { get; set; } = 60;
+}
+
+/// <summary>The unified online payment channel (统一网上支付平台): its notifications are signed with a secret shared with it.</summary>
+public sealed class OnlinePaymentSettings
+{
+    public const int MinimumSecretBytes = 32;
+
+    /// <summary>The shared secret the channel signs its notifications with (HMAC-SHA256); none: online payments cannot be confirmed.</summary>
+    public string? Secret { get; set; }
+
+    /// <summary>How far a notification's timestamp may be from the server's clock; older notifications are refused as replays.</summary>
+    public int ToleranceSeconds { get; set; } = 300;
 }
 
 public sealed class HealthSettings

@@ -22,6 +22,9 @@ public sealed class GovEventsSettingsValidation : IValidateOptions<GovEventsSett
         {
             failures.Add($"GovEvents:Jwt:SigningKey (at least {JwtSettings.MinimumKeyBytes} bytes) is required outside development mode.");
         }
+        if (s.OnlinePayments.Secret is { Length: > 0 } secret && Encoding.UTF8.GetByteCount(secret) < OnlinePaymentSettings.MinimumSecretBytes)
+            failures.Add($"GovEvents:OnlinePayments:Secret must be at least {OnlinePaymentSettings.MinimumSecretBytes} bytes.");
+        if (s.OnlinePayments.ToleranceSeconds <= 0) failures.Add("GovEvents:OnlinePayments:ToleranceSeconds must be positive.");
         if (s.Jwt.TokenLifetimeMinutes <= 0) failures.Add("GovEvents:Jwt:TokenLifetimeMinutes must be positive.");
         if (s.Jwt.ClockSkewSeconds < 0) failures.Add("GovEvents:Jwt:ClockSkewSeconds may not be negative.");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -105,6 +105,7 @@ public static class HostingExtensions
         app.MapCases();
         app.MapFeeItems();
         app.MapCaseFees();
+        app.MapOnlinePaymentNotifications();
         app.MapRatings();
         app.MapComplaints();
         app.MapSupervision();

@@ -48,6 +48,7 @@ public static class Rules
     public const string DelegationInvalid = "delegation-invalid";
     public const string PaymentExceedsBalance = "payment-exceeds-balance";
     public const string ReceiptDuplicate = "receipt-duplicate";
+    public const string NotificationReplayed = "notification-replayed";
     public const string WaiverExceedsFee = "waiver-exceeds-fee";
     public const string RefundExceedsDue = "refund-exceeds-due";
 

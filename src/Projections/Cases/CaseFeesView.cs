@@ -5,6 +5,7 @@ namespace GovEvents.Projections.Cases;
 
 public sealed record FeeItemView(string FeeItemCode, string Name, string DepartmentCode, string LegalBasis, decimal Amount, decimal Waived);
 public sealed record FeePaymentView(decimal Amount, string Channel, string ReceiptNumber, string PaidBy, DateTimeOffset PaidAt);
+public sealed record OnlinePaymentView(decimal Amount, string ReceiptNumber, string StartedBy, DateTimeOffset StartedAt);
 public sealed record FeeWaiverView(string FeeItemCode, decimal Amount, string ApprovalReference, string Reason, string WaivedBy, DateTimeOffset WaivedAt);
 public sealed record FeeRefundView(decimal Amount, string Channel, string ReceiptNumber, string RefundedBy, DateTimeOffset RefundedAt);
 
@@ -31,6 +32,8 @@ public sealed record FeesView(decimal Assessed, decimal Paid, decimal Waived, de
     public bool ApprovalAwaitingPayment { get; init; }
     public ImmutableList<FeeItemView> Items { get; init; } = [];
     public ImmutableList<FeePaymentView> Payments { get; init; } = [];
+    /// <summary>Online payments started by the applicant, not yet confirmed by the channel (not in <see cref="Paid"/>).</summary>
+    public ImmutableList<OnlinePaymentView> PaymentsStarted { get; init; } = [];
     public ImmutableList<FeeWaiverView> Waivers { get; init; } = [];
     public ImmutableList<FeeRefundView> Refunds { get; init; } = [];
 }
@@ -48,7 +51,9 @@ public static class CaseFeesView
         {
             Paid = v.Paid + p.Amount,
             Payments = v.Payments.Add(new FeePaymentView(p.Amount, CaseViewBuilder.Kebab(p.Channel), p.ReceiptNumber, p.PaidBy, p.PaidAt)),
+            PaymentsStarted = v.PaymentsStarted.RemoveAll(s => s.ReceiptNumber == p.ReceiptNumber),
         },
+        OnlinePaymentStarted s => v with { PaymentsStarted = v.PaymentsStarted.Add(new OnlinePaymentView(s.Amount, s.ReceiptNumber, s.StartedBy, s.StartedAt)) },
         FeeWaived w => v with
         {
             Waived = v.Waived + w.Amount,

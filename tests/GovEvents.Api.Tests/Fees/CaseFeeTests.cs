@@ -86,11 +86,77 @@ public sealed class CaseFeeTests(HallHost api) : IClassFixture<HallHost>
         (await window.ReadJsonAsync())["balance"]!.GetValue<decimal>().ShouldBe(50m);
 
         await (await applicant.PostAsJsonAsync($"/api/cases/{id}/fees/payments", Payment(60m, "online", "R-0002"))).ShouldBeRefusedAsync("payment-exceeds-balance");
-        await (await applicant.PostAsJsonAsync($"/api/cases/{id}/fees/payments", Payment(50m, "online", "R-0002"))).ShouldBeAsync(HttpStatusCode.OK);
+        await (await _hall.PayOnlineAsync(applicant, id, 50m, "R-0002")).ShouldBeAsync(HttpStatusCode.OK);
 
         var fees = await FeesAsync(id);
         (fees["paid"]!.GetValue<decimal>(), fees["balance"]!.GetValue<decimal>()).ShouldBe((150m, 0m));
         fees["payments"]!.AsArray().Select(p => p!["channel"]!.GetValue<string>()).ShouldBe(["window", "online"]);
+    }
+
+    [Fact]
+    public async Task An_applicants_online_payment_is_only_started_until_the_channel_notifies_it()
+    {
+        var applicant = _hall.Applicant("payer-online");
+        var id = await AssessedCaseAsync(applicant);
+
+        var started = await applicant.PostAsJsonAsync($"/api/cases/{id}/fees/payments", Payment(150m, "online", "ORDER-1"));
+
+        await started.ShouldBeAsync(HttpStatusCode.Accepted);
+        var body = await started.ReadJsonAsync();
+        (body["paid"]!.GetValue<decimal>(), body["balance"]!.GetValue<decimal>()).ShouldBe((0m, 150m));
+        var fees = await FeesAsync(id);
+        fees["paid"]!.GetValue<decimal>().ShouldBe(0m);
+        fees["paymentsStarted"]!.AsArray().Single()!["receiptNumber"]!.GetValue<string>().ShouldBe("ORDER-1");
+        (await api.Store.FetchStreamAsync(id)).Last().Data.GetType().Name.ShouldBe("OnlinePaymentStarted");
+
+        var confirmed = await _hall.NotifyPaymentAsync(id, 150m, "ORDER-1");
+
+        await confirmed.ShouldBeAsync(HttpStatusCode.OK);
+        fees = await FeesAsync(id);
+        (fees["paid"]!.GetValue<decimal>(), fees["balance"]!.GetValue<decimal>()).ShouldBe((150m, 0m));
+        fees["paymentsStarted"]!.AsArray().ShouldBeEmpty();
+        var paid = (await api.Store.FetchStreamAsync(id)).Last();
+        paid.Data.GetType().Name.ShouldBe("FeePaid");
+        (paid.Metadata.ActorId, paid.Metadata.ActorKind).ShouldBe(("online-payment-channel", GovEvents.Store.ActorKind.System));
+    }
+
+    [Fact]
+    public async Task A_notification_not_signed_with_the_channels_secret_is_a_401_and_pays_nothing()
+    {
+        var id = await AssessedCaseAsync();
+        var version = await _hall.StreamVersionAsync(id);
+        var json = $$"""{"caseId":"{{id}}","amount":150,"receiptNumber":"FORGED-1"}""";
+
+        (await _hall.NotifyPaymentAsync(id, 150m, "FORGED-1", secret: "not-the-channel-secret-but-just-as-long-000000")).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        var unsigned = new HttpRequestMessage(HttpMethod.Post, "/api/payments/online/notifications") { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json") };
+        var response = await _hall.Anonymous.SendAsync(unsigned);
+        response.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        response.MediaType().ShouldBe("application/problem+json");
+        // Signed for one body, sent with another (the amount raised).
+        var tampered = new HttpRequestMessage(HttpMethod.Post, "/api/payments/online/notifications") { Content = new StringContent(json.Replace("150", "1"), System.Text.Encoding.UTF8, "application/json") };
+        var ts = api.Clock.GetUtcNow().ToUnixTimeSeconds();
+        tampered.Headers.Add("X-Payment-Timestamp", ts.ToString());
+        tampered.Headers.Add("X-Payment-Signature", GovEvents.Api.Fees.OnlinePaymentNotifications.Sign(ApiHost.PaymentChannelSecret, ts, System.Text.Encoding.UTF8.GetBytes(json)));
+        (await _hall.Anonymous.SendAsync(tampered)).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+
+        (await _hall.StreamVersionAsync(id)).ShouldBe(version);
+        (await FeesAsync(id))["paid"]!.GetValue<decimal>().ShouldBe(0m);
+    }
+
+    [Fact]
+    public async Task A_replayed_notification_is_refused_with_nothing_appended_and_a_stale_one_is_a_401()
+    {
+        var id = await AssessedCaseAsync();
+        await (await _hall.NotifyPaymentAsync(id, 50m, "CH-1")).ShouldBeAsync(HttpStatusCode.OK);
+        var version = await _hall.StreamVersionAsync(id);
+
+        var replay = await _hall.NotifyPaymentAsync(id, 50m, "CH-1");
+        replay.StatusCode.ShouldBe(HttpStatusCode.Conflict);
+        (await replay.ReadJsonAsync())["rule"]!.GetValue<string>().ShouldBe("notification-replayed");
+        (await _hall.NotifyPaymentAsync(id, 20m, "CH-2", signedAt: api.Clock.GetUtcNow().AddMinutes(-6))).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+
+        (await _hall.StreamVersionAsync(id)).ShouldBe(version);
+        (await FeesAsync(id))["paid"]!.GetValue<decimal>().ShouldBe(50m);
     }
 
     [Fact]
@@ -206,7 +272,7 @@ public sealed class CaseFeeTests(HallHost api) : IClassFixture<HallHost>
         (await FeesAsync(id))["approvalAwaitingPayment"]!.GetValue<bool>().ShouldBeTrue();
 
         await (await _hall.Cashier.PostAsJsonAsync($"/api/cases/{id}/fees", Lines(("FEE-STD", 50m)))).ShouldBeAsync(HttpStatusCode.OK);
-        var paid = await applicant.PostAsJsonAsync($"/api/cases/{id}/fees/payments", Payment(50m, "online", "ONLINE-1"));
+        var paid = await _hall.PayOnlineAsync(applicant, id, 50m, "ONLINE-1");
         await paid.ShouldBeAsync(HttpStatusCode.OK);
         (await paid.ReadJsonAsync())["status"]!.GetValue<string>().ShouldBe("licensed");
         var view = await _hall.ViewAsync(id, _hall.Manager);

@@ -68,10 +68,14 @@ public class ApiHost : IAsyncLifetime, IAsyncDisposable
             // One process per database in most test classes: no node election (TwoProcessesTests turns it off).
             ["GovEvents:Wolverine:Solo"] = "true",
             ["GovEvents:Projections:PollMilliseconds"] = "200",
+            ["GovEvents:OnlinePayments:Secret"] = PaymentChannelSecret,
         };
         ConfigureSettings(_settings);
         configure?.Invoke(_settings);
     }
+
+    /// <summary>The secret the test host shares with the (simulated) unified online payment channel.</summary>
+    public const string PaymentChannelSecret = "test-online-payment-channel-secret-0123456789";
 
     public TestDatabase Database { get; }
     public string AppRole { get; }

@@ -89,6 +89,33 @@ public sealed class Hall(ApiHost api)
             body["status"]!.GetValue<string>());
     }
 
+    /// <summary>
+    /// The unified online payment channel's notification that <paramref name="amount"/> was paid on the case,
+    /// signed as the channel signs (by default with the host's shared secret, at the server clock's now).
+    /// </summary>
+    public Task<HttpResponseMessage> NotifyPaymentAsync(string caseId, decimal amount, string receiptNumber,
+        string secret = ApiHost.PaymentChannelSecret, DateTimeOffset? signedAt = null, string? body = null)
+    {
+        var json = body ?? System.Text.Json.JsonSerializer.Serialize(new { caseId, amount, receiptNumber });
+        var timestamp = (signedAt ?? api.Clock.GetUtcNow()).ToUnixTimeSeconds();
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/payments/online/notifications")
+        {
+            Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add(GovEvents.Api.Fees.OnlinePaymentNotifications.TimestampHeader, timestamp.ToString());
+        request.Headers.Add(GovEvents.Api.Fees.OnlinePaymentNotifications.SignatureHeader,
+            GovEvents.Api.Fees.OnlinePaymentNotifications.Sign(secret, timestamp, System.Text.Encoding.UTF8.GetBytes(json)));
+        return Anonymous.SendAsync(request);
+    }
+
+    /// <summary>The applicant starts paying online and the channel confirms it.</summary>
+    public async Task<HttpResponseMessage> PayOnlineAsync(HttpClient applicant, string caseId, decimal amount, string receiptNumber)
+    {
+        var started = await applicant.PostAsJsonAsync($"/api/cases/{caseId}/fees/payments", new { amount, channel = "online", receiptNumber });
+        if (started.StatusCode != HttpStatusCode.Accepted) return started;
+        return await NotifyPaymentAsync(caseId, amount, receiptNumber);
+    }
+
     public Task<HttpResponseMessage> PostAsync(HttpClient client, string path, object? body = null) =>
         client.PostAsJsonAsync(path, body ?? new { });
 

@@ -122,6 +122,21 @@ public sealed class FeeTests : CaseSpec
     }
 
     [Fact]
+    public void Starting_an_online_payment_pays_nothing_and_the_channels_confirmation_is_taken_once()
+    {
+        var started = After(Assessed, CaseDecider.StartOnlinePayment(Assessed, new StartOnlinePayment(150m, "ORDER-1", "applicant-1"), At(3, 5)));
+        (started.Fees.Paid, started.Fees.Balance, started.Fees.Started.Keys.Single()).ShouldBe((0m, 150m, "ORDER-1"));
+        CaseDecider.StartOnlinePayment(started, new StartOnlinePayment(150m, "ORDER-1", "applicant-1"), At(3, 5)).Events.ShouldBeEmpty();
+        ThenRefused(CaseDecider.StartOnlinePayment(started, new StartOnlinePayment(10m, "ORDER-1", "applicant-1"), At(3, 5)), Rules.ReceiptDuplicate);
+        ThenRefused(CaseDecider.StartOnlinePayment(started, new StartOnlinePayment(151m, "ORDER-2", "applicant-1"), At(3, 5)), Rules.PaymentExceedsBalance);
+
+        var confirmed = After(started, CaseDecider.ConfirmOnlinePayment(started, new PayFees(150m, PaymentChannel.Online, "ORDER-1", "online-payment-channel"), At(3, 5)));
+        (confirmed.Fees.Paid, confirmed.Fees.Balance, confirmed.Fees.Started.Count).ShouldBe((150m, 0m, 0));
+        ThenRefused(CaseDecider.ConfirmOnlinePayment(confirmed, new PayFees(150m, PaymentChannel.Online, "ORDER-1", "online-payment-channel"), At(3, 5)), Rules.NotificationReplayed);
+        ThenRefused(CaseDecider.StartOnlinePayment(confirmed, new StartOnlinePayment(1m, "ORDER-1", "applicant-1"), At(3, 5)), Rules.ReceiptDuplicate);
+    }
+
+    [Fact]
     public void A_payment_without_a_notice_is_refused() =>
         ThenRefused(CaseDecider.PayFees(OneTierAccepted, Pay(10m), At(3, 5)), Rules.InvalidState);
 

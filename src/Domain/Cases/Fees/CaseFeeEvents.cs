@@ -17,9 +17,18 @@ public sealed record FeesAssessed(
     string CaseId, string NoticeNumber, IReadOnlyList<AssessedFee> Items, decimal Total, string? Supersedes,
     string AssessedBy, DateTimeOffset AssessedAt) : ICaseFeeEvent;
 
-/// <summary>Paid at the unified fee window (cashier) or the unified online channel (applicant), with its receipt.</summary>
+/// <summary>
+/// Paid at the unified fee window (cashier) or through the unified online payment channel, with its receipt.
+/// An online payment is recorded only on the channel's signed notification, never on the payer's word.
+/// </summary>
 public sealed record FeePaid(
     string CaseId, decimal Amount, PaymentChannel Channel, string ReceiptNumber, string PaidBy, DateTimeOffset PaidAt) : ICaseFeeEvent;
+
+/// <summary>
+/// The applicant started paying through the unified online payment channel (the channel's order number
+/// as <paramref name="ReceiptNumber"/>): nothing is paid until the channel's signed notification confirms it.
+/// </summary>
+public sealed record OnlinePaymentStarted(string CaseId, decimal Amount, string ReceiptNumber, string StartedBy, DateTimeOffset StartedAt) : ICaseFeeEvent;
 
 /// <summary>A reduction or waiver (减免) of one item, only on an approval; flagged for supervision.</summary>
 public sealed record FeeWaived(
@@ -54,6 +63,7 @@ public static class CaseFeeEventNames
     [
         (typeof(FeesAssessed), "fees_assessed"),
         (typeof(FeePaid), "fee_paid"),
+        (typeof(OnlinePaymentStarted), "online_payment_started"),
         (typeof(FeeWaived), "fee_waived"),
         (typeof(FeeNoticeCancelled), "fee_notice_cancelled"),
         (typeof(FeeRefundDue), "fee_refund_due"),

@@ -16,6 +16,8 @@ public sealed record CaseFees
     public ImmutableDictionary<string, decimal> WaivedByItem { get; init; } = ImmutableDictionary<string, decimal>.Empty;
     /// <summary>Payments by receipt number: receipt numbers are unique within a case.</summary>
     public ImmutableDictionary<string, FeePaid> Receipts { get; init; } = ImmutableDictionary<string, FeePaid>.Empty;
+    /// <summary>Online payments the applicant started and the channel has not confirmed yet, by order number.</summary>
+    public ImmutableDictionary<string, OnlinePaymentStarted> Started { get; init; } = ImmutableDictionary<string, OnlinePaymentStarted>.Empty;
     public ImmutableDictionary<string, FeeRefunded> RefundReceipts { get; init; } = ImmutableDictionary<string, FeeRefunded>.Empty;
     /// <summary>The case ended without approval: nothing more is owed.</summary>
     public bool Cancelled { get; init; }
@@ -38,7 +40,8 @@ public sealed record CaseFees
         {
             NoticeNumber = a.NoticeNumber, Notices = state.Notices + 1, Items = [.. a.Items], Assessed = a.Total,
         },
-        FeePaid p => state with { Paid = state.Paid + p.Amount, Receipts = state.Receipts.SetItem(p.ReceiptNumber, p) },
+        FeePaid p => state with { Paid = state.Paid + p.Amount, Receipts = state.Receipts.SetItem(p.ReceiptNumber, p), Started = state.Started.Remove(p.ReceiptNumber) },
+        OnlinePaymentStarted s => state with { Started = state.Started.SetItem(s.ReceiptNumber, s) },
         FeeWaived w => state with
         {
             Waived = state.Waived + w.Amount,

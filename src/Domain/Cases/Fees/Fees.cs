@@ -10,6 +10,7 @@ public sealed record FeeLine(string FeeItemCode, decimal Amount);
 /// </summary>
 public sealed record AssessFees(IReadOnlyList<FeeLine> Items, IReadOnlyDictionary<string, FeeItem> Catalogue, string AssessedBy);
 public sealed record PayFees(decimal Amount, PaymentChannel Channel, string ReceiptNumber, string PaidBy);
+public sealed record StartOnlinePayment(decimal Amount, string ReceiptNumber, string StartedBy);
 public sealed record WaiveFee(string FeeItemCode, decimal Amount, string ApprovalReference, string Reason, string WaivedBy);
 public sealed record RefundFees(decimal Amount, PaymentChannel Channel, string ReceiptNumber, string RefundedBy);
 
@@ -84,6 +85,30 @@ public static partial class CaseDecider
             return Decision.Refuse(Rules.PaymentExceedsBalance, $"The balance is {fees.Balance:0.00}; {c.Amount:0.00} would overpay it.");
         return WithAwaitedApproval(state, clock, new FeePaid(state.Id, c.Amount, c.Channel, c.ReceiptNumber, c.PaidBy, clock.Now));
     }
+
+    /// <summary>
+    /// The applicant starts an online payment: the same checks as a payment, and nothing is paid yet.
+    /// Starting the same order again is a retry (nothing new); its number on another amount, or a number already paid, is refused.
+    /// </summary>
+    public static Decision StartOnlinePayment(Case state, StartOnlinePayment c, CaseClock clock)
+    {
+        var fees = state.Fees;
+        if (fees.Started.TryGetValue(c.ReceiptNumber, out var earlier))
+            return earlier.Amount == c.Amount ? Decision.Nothing : Decision.Refuse(Rules.ReceiptDuplicate, $"Order {c.ReceiptNumber} was started for {earlier.Amount:0.00}.");
+        var payment = PayFees(state, new PayFees(c.Amount, PaymentChannel.Online, c.ReceiptNumber, c.StartedBy), clock);
+        if (payment.Refusal is not null) return payment;
+        if (fees.Receipts.ContainsKey(c.ReceiptNumber)) return Decision.Refuse(Rules.ReceiptDuplicate, $"Receipt {c.ReceiptNumber} is already used on this case.");
+        return Decision.Of(new OnlinePaymentStarted(state.Id, c.Amount, c.ReceiptNumber, c.StartedBy, clock.Now));
+    }
+
+    /// <summary>
+    /// The unified online payment channel's notification that a payment was made: recorded once. The same
+    /// receipt notified again is a replay, refused with nothing appended.
+    /// </summary>
+    public static Decision ConfirmOnlinePayment(Case state, PayFees c, CaseClock clock) =>
+        state.Fees.Receipts.ContainsKey(c.ReceiptNumber)
+            ? Decision.Refuse(Rules.NotificationReplayed, $"Receipt {c.ReceiptNumber} is already recorded on this case: a notification is taken once.")
+            : PayFees(state, c with { Channel = PaymentChannel.Online }, clock);
 
     /// <summary>减免: a reduction or waiver of one item, only with an approval reference, never more than is still owed on it.</summary>
     public static Decision WaiveFee(Case state, WaiveFee c, CaseClock clock)
