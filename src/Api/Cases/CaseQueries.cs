@@ -46,13 +46,19 @@ public static class CaseQueries
         return events.Aggregate((CaseView?)null, CaseViewBuilder.Apply);
     }
 
-    private static async Task<CaseViewResponse> RespondAsync(CaseView v, CaseCommands handler, HallTimeZone hall, DateTimeOffset? at, CancellationToken ct)
+    private static async Task<CaseViewResponse> RespondAsync(CaseView v, RequestActor actor, CaseCommands handler, HallTimeZone hall, DateTimeOffset? at, CancellationToken ct)
     {
         var clock = await handler.ClockAsync(ct);
         var today = at is { } t ? DateOnly.FromDateTime(hall.ToHallTime(t).DateTime) : clock.Today;
         var hallClock = new HallClock(hall.Zone);
-        return ToResponse(v, today, clock.Calendar, hallClock);
+        return For(actor, ToResponse(v, today, clock.Calendar, hallClock), v);
     }
+
+    /// <summary>The response as <paramref name="actor"/> may see it: the applicant's id number and phone masked unless they need them.</summary>
+    private static CaseViewResponse For(RequestActor actor, CaseViewResponse response, CaseView v) =>
+        PersonalData.SeesInFull(actor, v.DepartmentCode, v.WindowCode, v.SubmittedBy, v.AgentStaffId)
+            ? response
+            : response with { Applicant = PersonalData.Masked(response.Applicant) };
 
     public static CaseViewResponse ToResponse(CaseView v, DateOnly today, WorkingCalendar calendar, HallClock hall) => new(
         v.Id, v.CaseNumber, v.MatterCode, v.MatterName, v.MatterVersion, v.DepartmentCode, v.WindowCode, v.Status, v.Applicant,
@@ -66,7 +72,7 @@ public static class CaseQueries
         var view = await FoldAsync(store, id, null, null, ct);
         if (view is null || !CaseAccess.MayRead(actor, view.SubmittedBy, view.AgentStaffId)) return CommandResults.NotFound($"No case {id}.");
         http.Response.Headers.ETag = $"\"{view.Version}\"";
-        return Results.Ok(await RespondAsync(view, handler, hall, null, ct));
+        return Results.Ok(await RespondAsync(view, actor, handler, hall, null, ct));
     }
 
     private static async Task<IResult> State(string id, DateTimeOffset? asOf, int? version, RequestActor actor, EventLog store,
@@ -79,7 +85,7 @@ public static class CaseQueries
         var view = asOf is null && version is null ? latest : await FoldAsync(store, id, version, asOf, ct);
         if (view is null) return CommandResults.NotFound(asOf is not null ? $"Case {id} did not exist at {asOf:o}." : $"Case {id} has no version {version}.");
         if (version is { } v && v > latest.Version) return CommandResults.NotFound($"Case {id} is at version {latest.Version}.");
-        return Results.Ok(await RespondAsync(view, handler, hall, asOf, ct));
+        return Results.Ok(await RespondAsync(view, actor, handler, hall, asOf, ct));
     }
 
     private static async Task<IResult> History(string id, RequestActor actor, EventLog store, CancellationToken ct)
@@ -87,7 +93,10 @@ public static class CaseQueries
         var events = await store.FetchStreamWithHashesAsync(id, ct: ct);
         var view = events.Aggregate((CaseView?)null, CaseViewBuilder.Apply);
         if (view is null || !CaseAccess.MayRead(actor, view.SubmittedBy, view.AgentStaffId)) return CommandResults.NotFound($"No case {id}.");
-        return Results.Ok(events.Select(e => new CaseHistoryEntry(e.Sequence, e.Version, e.Type, e.Timestamp, e.Data, e.Metadata, e.Hash is null ? "" : Convert.ToHexStringLower(e.Hash))).ToList());
+        var full = PersonalData.SeesInFull(actor, view.DepartmentCode, view.WindowCode, view.SubmittedBy, view.AgentStaffId);
+        return Results.Ok(events.Select(e => new CaseHistoryEntry(e.Sequence, e.Version, e.Type, e.Timestamp,
+            !full && e.Data is CaseSubmitted s ? s with { Applicant = PersonalData.Masked(s.Applicant) } : e.Data,
+            e.Metadata, e.Hash is null ? "" : Convert.ToHexStringLower(e.Hash))).ToList());
     }
 
     private static async Task<IResult> Queue(string? status, string? departmentCode, string? windowCode, string? staffId, string? matterCode,
@@ -122,7 +131,7 @@ public static class CaseQueries
 
         var clock = await handler.ClockAsync(ct);
         var hallClock = new HallClock(hall.Zone);
-        var rows = views.Select(v => ToResponse(v, clock.Today, clock.Calendar, hallClock)).Where(r => light is null || r.Light == light).ToList();
+        var rows = views.Select(v => For(actor, ToResponse(v, clock.Today, clock.Calendar, hallClock), v)).Where(r => light is null || r.Light == light).ToList();
         return Results.Ok(new PagedList<CaseViewResponse>(rows.Skip((p - 1) * size).Take(size).ToList(), rows.Count, p, size));
     }
 

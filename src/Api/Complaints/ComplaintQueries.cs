@@ -28,6 +28,17 @@ public static class ComplaintQueries
 
     private static bool SeesAll(RequestActor actor) => actor.Roles.Any(Overseers.Contains);
 
+    /// <summary>
+    /// The complainant's phone in full for the complainant, the hall's managers (who handle complaints) and the
+    /// leaders of the department answering for it; masked for inspectors and other departments' leaders.
+    /// </summary>
+    private static ComplaintView For(RequestActor actor, ComplaintView view)
+    {
+        var full = Filed(actor, view)
+            || (!actor.IsInRole(Roles.Inspector) && (actor.IsInRole(Roles.Manager) || actor.DepartmentCode == view.DepartmentCode));
+        return full ? view : view with { Complainant = view.Complainant with { Phone = Cases.PersonalData.Mask(view.Complainant.Phone, 3, 4) } };
+    }
+
     /// <summary>The complainant reads what they filed: the same subject of the same kind (an applicant's id that equals a staff id is not that staff member).</summary>
     private static bool Filed(RequestActor actor, ComplaintView view) => view.FiledBy == actor.Subject && view.FiledByApplicant == actor.IsApplicant;
 
@@ -39,7 +50,7 @@ public static class ComplaintQueries
         var view = (await store.FetchStreamAsync(Complaint.StreamId(id), ct: ct)).Aggregate((ComplaintView?)null, ComplaintViewBuilder.Apply);
         if (view is null || !(SeesAll(actor) || Filed(actor, view))) return CommandResults.NotFound($"No complaint {id}.");
         http.Response.Headers.ETag = $"\"{view.Version}\"";
-        return Results.Ok(WithOverdue(view, (await handler.ClockAsync(ct)).Today));
+        return Results.Ok(For(actor, WithOverdue(view, (await handler.ClockAsync(ct)).Today)));
     }
 
     private static async Task<IResult> List(string? status, string? departmentCode, bool? overdue, int? page, int? pageSize,
@@ -69,7 +80,7 @@ public static class ComplaintQueries
         var total = await query.CountAsync(ct);
         // Complaint ids are time-ordered (UUIDv7): newest first.
         var items = (await query.OrderByDescending(c => c.Id).Skip((p - 1) * size).Take(size).ToListAsync(ct))
-            .Select(c => WithOverdue(c, today)).ToList();
+            .Select(c => For(actor, WithOverdue(c, today))).ToList();
         return Results.Ok(new PagedList<ComplaintView>(items, (int)total, p, size));
     }
 

@@ -35,8 +35,7 @@ public sealed record RequestActor(string? Subject, IReadOnlyList<string> Roles, 
     public static async Task<RequestActor> ResolveAsync(HttpContext http, StaffWindows windows)
     {
         var actor = From(http);
-        if (actor is { IsAuthenticated: true, IsApplicant: false, WindowCode: null } && !HttpMethods.IsGet(http.Request.Method)
-            && !HttpMethods.IsHead(http.Request.Method) && !HttpMethods.IsOptions(http.Request.Method))
+        if (actor is { IsAuthenticated: true, IsApplicant: false, WindowCode: null })
             actor = actor with { WindowCode = await windows.WindowOfAsync(actor.Subject!, http.RequestAborted) };
         http.Items[typeof(RequestActor)] = actor;
         return actor;
