@@ -40,6 +40,7 @@ public class EventNamesTests
         ["licence_revoked"] = typeof(LicenceRevoked),
         ["fees_assessed"] = typeof(FeesAssessed),
         ["fee_paid"] = typeof(FeePaid),
+        ["online_payment_started"] = typeof(OnlinePaymentStarted),
         ["fee_waived"] = typeof(FeeWaived),
         ["fee_notice_cancelled"] = typeof(FeeNoticeCancelled),
         ["fee_refund_due"] = typeof(FeeRefundDue),

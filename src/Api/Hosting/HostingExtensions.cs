@@ -52,6 +52,7 @@ public static class HostingExtensions
         // its stack, the conflicts it then retries included; the exception reaches the endpoint, whose
         // handler logs what really failed (a 500) and an unreachable database once per outage.
         builder.Logging.AddFilter(typeof(Commands.StreamCommand).FullName, LogLevel.Critical);
+        builder.Logging.QuietFrameworksDuringOutages();
         services.AddHostedService<StartupTasks>();
         services.AddSingleton<IdempotencyStore>();
 

@@ -50,6 +50,7 @@ public sealed class TimerPoller(TimerRunner runner, IServiceScopeFactory scopes,
             try
             {
                 var due = await runner.DueIdsAsync(Batch, stoppingToken);
+                outage.Succeeded(); // the database answered: an outage, if one was noticed, is over
                 if (due.Count == 0) continue;
                 await using var scope = scopes.CreateAsyncScope();
                 var bus = scope.ServiceProvider.GetRequiredService<IMessageBus>();

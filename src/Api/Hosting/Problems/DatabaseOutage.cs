@@ -8,7 +8,7 @@ namespace GovEvents.Api.Hosting.Problems;
 /// 503 with Retry-After instead of 500, and the log says so once when the outage begins and once when
 /// a request under /api succeeds again, instead of a stack trace per request.
 /// </summary>
-public sealed class DatabaseOutage(TimeProvider time, ILogger<DatabaseOutage> log)
+public sealed class DatabaseOutage(TimeProvider time, ILogger<DatabaseOutage> log, OutageLogQuieting.Flag flag)
 {
     public const int RetryAfterSeconds = 5;
 
@@ -49,6 +49,7 @@ public sealed class DatabaseOutage(TimeProvider time, ILogger<DatabaseOutage> lo
         {
             if (_since is not null) return;
             _since = time.GetUtcNow();
+            flag.Ongoing = true;
         }
         log.LogError("PostgreSQL is unreachable ({Reason}); answering 503 until it is back", FirstLine(exception));
     }
@@ -62,6 +63,7 @@ public sealed class DatabaseOutage(TimeProvider time, ILogger<DatabaseOutage> lo
         {
             if (_since is not { } start) return;
             (since, answered, _since, _answered) = (start, _answered, null, 0);
+            flag.Ongoing = false;
         }
         log.LogWarning("PostgreSQL is reachable again after {Seconds:F1} s; {Count} requests were answered 503",
             (time.GetUtcNow() - since).TotalSeconds, answered);
@@ -78,6 +80,43 @@ public sealed class DatabaseOutage(TimeProvider time, ILogger<DatabaseOutage> lo
         while (innermost.InnerException is not null) innermost = innermost.InnerException;
         return innermost.Message.Split('\n')[0].Trim();
     }
+}
+
+/// <summary>
+/// While an outage is noticed, the frameworks' own reports of it (Marten's daemon, Wolverine's agents and
+/// durability, Npgsql) are held back below Critical: each retries on its own and would log a stack trace
+/// every few seconds; the outage's start and end are said once by <see cref="DatabaseOutage"/>. Every other
+/// log line, and theirs outside an outage, passes as configured.
+/// </summary>
+public static class OutageLogQuieting
+{
+    private static readonly string[] Frameworks = ["Marten", "Wolverine", "JasperFx", "Npgsql", "Weasel"];
+
+    /// <summary>Whether this host is in a noticed outage: set by <see cref="DatabaseOutage"/>, read by the log filter (no dependencies, so logging may take it).</summary>
+    public sealed class Flag
+    {
+        private volatile bool _ongoing;
+        public bool Ongoing { get => _ongoing; set => _ongoing = value; }
+    }
+
+    public static ILoggingBuilder QuietFrameworksDuringOutages(this ILoggingBuilder logging)
+    {
+        logging.Services.AddSingleton<Flag>();
+        logging.Services.AddOptions<LoggerFilterOptions>().PostConfigure<Flag>((options, flag) =>
+        {
+            // Every rule keeps its own level and filter and gains ours; a catch-all first covers categories no rule names.
+            var rules = options.Rules.Select(r => new LoggerFilterRule(r.ProviderName, r.CategoryName, r.LogLevel,
+                (provider, category, level) => (r.Filter?.Invoke(provider, category, level) ?? true) && Passes(flag, category, level))).ToList();
+            options.Rules.Clear();
+            options.Rules.Add(new LoggerFilterRule(null, null, null, (_, category, level) => Passes(flag, category, level)));
+            foreach (var rule in rules) options.Rules.Add(rule);
+        });
+        return logging;
+    }
+
+    private static bool Passes(Flag flag, string? category, LogLevel level) =>
+        level >= LogLevel.Critical || !flag.Ongoing || category is null
+        || !Frameworks.Any(f => category.StartsWith(f, StringComparison.Ordinal));
 }
 
 public static class DatabaseOutageMiddleware
