@@ -25,20 +25,25 @@ public static class AuditEndpoints
     private static AuditEvent ToAudit(StoredEvent e) =>
         new(e.Sequence, e.Id, e.StreamId, e.Version, e.Type, e.Timestamp, e.Data, e.Metadata, e.Hash is null ? "" : Convert.ToHexStringLower(e.Hash));
 
-    private static async Task<IResult> StreamEvents(string streamId, int? fromVersion, EventLog store, CancellationToken ct)
+    private static async Task<IResult> StreamEvents(string streamId, int? fromVersion, string? format, HttpContext http, EventLog store, CancellationToken ct)
     {
-        if (fromVersion is < 1) return CommandResults.Invalid("fromVersion", "1 or more.");
+        var errors = new FieldErrors().Require(fromVersion is null or >= 1, "fromVersion", "1 or more.").CheckList(null, null, format);
+        if (errors.Any) return errors.Problem();
         if (await store.StreamVersionAsync(streamId, ct) is null) return CommandResults.NotFound($"No stream {streamId}.");
-        return Results.Ok((await store.FetchStreamWithHashesAsync(streamId, fromVersion ?? 1, ct)).Select(ToAudit).ToList());
+        return Answer(http, format, (await store.FetchStreamWithHashesAsync(streamId, fromVersion ?? 1, ct)).Select(ToAudit).ToList());
     }
 
-    private static async Task<IResult> Feed(long? fromSequence, int? limit, EventLog store, CancellationToken ct)
+    private static async Task<IResult> Feed(long? fromSequence, int? limit, string? format, HttpContext http, EventLog store, CancellationToken ct)
     {
         var errors = new FieldErrors().Require(fromSequence is null or >= 0, "fromSequence", "0 or more.")
-            .Require(limit is null or (>= 1 and <= 1000), "limit", "1 to 1000.");
+            .Require(limit is null or (>= 1 and <= 1000), "limit", "1 to 1000.").CheckList(null, null, format);
         if (errors.Any) return errors.Problem();
-        return Results.Ok((await store.ReadAllAsync(fromSequence ?? 0, limit ?? 100, ct)).Select(ToAudit).ToList());
+        return Answer(http, format, (await store.ReadAllAsync(fromSequence ?? 0, limit ?? 100, ct)).Select(ToAudit).ToList());
     }
+
+    /// <summary>The events as JSON (an array), or as CSV (data and metadata as their JSON text).</summary>
+    private static IResult Answer(HttpContext http, string? format, IReadOnlyList<AuditEvent> events) =>
+        Lists.WantsCsv(http, format) ? Results.Text(Lists.Csv(http, events), $"{Lists.CsvMediaType}; charset=utf-8") : Results.Ok(events);
 
     private static async Task<IResult> Integrity(EventLog store, Npgsql.NpgsqlDataSource db, CancellationToken ct)
     {

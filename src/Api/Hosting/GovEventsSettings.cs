@@ -32,6 +32,9 @@ public sealed class GovEventsSettings
     /// <summary>Swagger UI and the OpenAPI document (/swagger): always in development mode, otherwise only when set.</summary>
     public bool Swagger { get; set; }
 
+    /// <summary>The largest request body accepted; a larger one is a 413.</summary>
+    public long MaxRequestBodyBytes { get; set; } = 256 * 1024;
+
     public bool ServesSwagger => Swagger || Dev.Enabled;
 
     public string OwnerConnectionString =>

@@ -27,6 +27,7 @@ public sealed class GovEventsSettingsValidation : IValidateOptions<GovEventsSett
         if (s.OnlinePayments.ToleranceSeconds <= 0) failures.Add("GovEvents:OnlinePayments:ToleranceSeconds must be positive.");
         if (s.Jwt.TokenLifetimeMinutes <= 0) failures.Add("GovEvents:Jwt:TokenLifetimeMinutes must be positive.");
         if (s.Jwt.ClockSkewSeconds < 0) failures.Add("GovEvents:Jwt:ClockSkewSeconds may not be negative.");
+        if (s.MaxRequestBodyBytes < 1024) failures.Add("GovEvents:MaxRequestBodyBytes is at least 1024.");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -45,7 +45,11 @@ public static class HostingExtensions
             : TimeProvider.System);
 
         // No "Server: Kestrel" on answers: nothing about the stack for a visitor to look up.
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = builder.Configuration.GetValue($"{GovEventsSettings.Section}:MaxRequestBodyBytes", 256L * 1024);
+        });
         services.AddGovEventsStore(builder.Configuration);
         builder.Host.UseWolverine(opts => WolverineSetup.Configure(opts, builder.Configuration));
         // Wolverine logs every failed in-process invocation of a command (category: the message type) with
@@ -81,6 +85,7 @@ public static class HostingExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseNulInputGuard();
+        app.UseRequestBodyLimit();
         app.UseSecurityHeaders();
         app.UseOutageRecovery();
         app.UseRateLimiter();

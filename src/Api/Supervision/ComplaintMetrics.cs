@@ -1,3 +1,4 @@
+using GovEvents.Api.Common;
 using GovEvents.Api.Hosting;
 using GovEvents.Store;
 using Marten;
@@ -19,10 +20,11 @@ public static class ComplaintMetrics
 {
     private static readonly string[] GroupBys = ["department", "category", "channel"];
 
-    public static async Task<IResult> Get(string? groupBy, DateOnly? from, DateOnly? to, EventLog store, HallTimeZone hall, CancellationToken ct)
+    public static async Task<IResult> Get(string? groupBy, DateOnly? from, DateOnly? to, int? page, int? pageSize, string? format, HttpContext http,
+        EventLog store, HallTimeZone hall, CancellationToken ct)
     {
         var by = groupBy ?? "department";
-        var errors = MetricPeriod.Check(from, to).Require(GroupBys.Contains(by), "groupBy", $"One of {string.Join(", ", GroupBys)}.");
+        var errors = MetricPeriod.Check(from, to).CheckList(page, pageSize, format).Require(GroupBys.Contains(by), "groupBy", $"One of {string.Join(", ", GroupBys)}.");
         if (errors.Any) return errors.Problem();
 
         var complaints = new List<ComplaintView>();
@@ -48,6 +50,6 @@ public static class ComplaintMetrics
                     g.Count(c => c.Open), g.Sum(c => c.OverdueSteps.Count));
             })
             .ToList();
-        return Results.Ok(new { groupBy = by, from, to, rows });
+        return Lists.Answer(http, rows, page, pageSize, format, new Dictionary<string, object?> { ["groupBy"] = by, ["from"] = from, ["to"] = to });
     }
 }

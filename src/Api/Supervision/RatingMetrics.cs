@@ -1,3 +1,4 @@
+using GovEvents.Api.Common;
 using GovEvents.Api.Hosting;
 using GovEvents.Store;
 using GovEvents.Projections.Cases;
@@ -23,11 +24,11 @@ public static class RatingMetrics
     private static readonly string[] GroupBys = ["hall", "department", "window", "matter"];
     private static readonly string[] Stages = ["acceptance", "completion"];
 
-    public static async Task<IResult> Get(string? groupBy, DateOnly? from, DateOnly? to, string? stage,
+    public static async Task<IResult> Get(string? groupBy, DateOnly? from, DateOnly? to, string? stage, int? page, int? pageSize, string? format, HttpContext http,
         EventLog store, HallTimeZone hall, CancellationToken ct)
     {
         var by = groupBy ?? "hall";
-        var errors = MetricPeriod.Check(from, to)
+        var errors = MetricPeriod.Check(from, to).CheckList(page, pageSize, format)
             .Require(GroupBys.Contains(by), "groupBy", $"One of {string.Join(", ", GroupBys)}.")
             .Require(stage is null || Stages.Contains(stage), "stage", $"One of {string.Join(", ", Stages)}.");
         if (errors.Any) return errors.Problem();
@@ -45,7 +46,7 @@ public static class RatingMetrics
         }
 
         var rows = ratings.GroupBy(x => x.Key, x => x.Rating).OrderBy(g => g.Key, StringComparer.Ordinal).Select(Row).ToList();
-        return Results.Ok(new { groupBy = by, from, to, stage, rows });
+        return Lists.Answer(http, rows, page, pageSize, format, new Dictionary<string, object?> { ["groupBy"] = by, ["from"] = from, ["to"] = to, ["stage"] = stage });
     }
 
     private static RatingMetricsRow Row(IGrouping<string, RatingView> group)

@@ -1,3 +1,4 @@
+using GovEvents.Api.Common;
 using GovEvents.Api.Hosting;
 using GovEvents.Store;
 
@@ -18,10 +19,10 @@ public static class ReviewMetrics
 {
     private static readonly string[] SigningGroups = ["department", "staff"];
 
-    public static async Task<IResult> Signing(string? groupBy, DateOnly? from, DateOnly? to, EventLog store, HallTimeZone hall, CancellationToken ct)
+    public static async Task<IResult> Signing(string? groupBy, DateOnly? from, DateOnly? to, int? page, int? pageSize, string? format, HttpContext http, EventLog store, HallTimeZone hall, CancellationToken ct)
     {
         var by = groupBy ?? "department";
-        var errors = MetricPeriod.Check(from, to).Require(SigningGroups.Contains(by), "groupBy", "department or staff.");
+        var errors = MetricPeriod.Check(from, to).CheckList(page, pageSize, format).Require(SigningGroups.Contains(by), "groupBy", "department or staff.");
         if (errors.Any) return errors.Problem();
 
         var signatures = new List<(string Key, bool OnSite, bool Approver)>();
@@ -35,12 +36,12 @@ public static class ReviewMetrics
             var onSite = g.Count(s => s.OnSite);
             return new SigningMetricsRow(g.Key, g.Count(), onSite, g.Count() - onSite, MetricPeriod.Rate(onSite, g.Count()), g.Count(s => !s.OnSite && s.Approver));
         }).ToList();
-        return Results.Ok(new { groupBy = by, from, to, rows });
+        return Lists.Answer(http, rows, page, pageSize, format, new Dictionary<string, object?> { ["groupBy"] = by, ["from"] = from, ["to"] = to });
     }
 
-    public static async Task<IResult> ParallelReview(DateOnly? from, DateOnly? to, EventLog store, CancellationToken ct)
+    public static async Task<IResult> ParallelReview(DateOnly? from, DateOnly? to, int? page, int? pageSize, string? format, HttpContext http, EventLog store, CancellationToken ct)
     {
-        var errors = MetricPeriod.Check(from, to);
+        var errors = MetricPeriod.Check(from, to).CheckList(page, pageSize, format);
         if (errors.Any) return errors.Problem();
 
         var participations = new List<(string Department, bool Answered, bool Deemed)>();
@@ -52,6 +53,6 @@ public static class ReviewMetrics
         var rows = participations.GroupBy(p => p.Department).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g =>
             new ParallelReviewMetricsRow(g.Key, g.Count(), g.Count(p => p.Answered), g.Count(p => p.Deemed), MetricPeriod.Rate(g.Count(p => p.Deemed), g.Count())))
             .ToList();
-        return Results.Ok(new { from, to, rows });
+        return Lists.Answer(http, rows, page, pageSize, format, new Dictionary<string, object?> { ["from"] = from, ["to"] = to });
     }
 }

@@ -1,5 +1,4 @@
-using System.Globalization;
-using CsvHelper;
+using GovEvents.Api.Common;
 using GovEvents.Api.Cases;
 using GovEvents.Api.Hosting;
 using GovEvents.Domain.Time;
@@ -28,20 +27,13 @@ public static class TimelinessMetrics
 {
     private static readonly string[] GroupBys = ["hall", "department", "window", "staff", "matter"];
 
-    /// <summary>The CSV header: the JSON field names, in the row's order.</summary>
-    public static readonly string[] Columns =
-    [
-        "key", "received", "accepted", "notAccepted", "completed", "completionRate", "onTimeRate", "overdue",
-        "avgWorkingDays", "avgStatutoryDays", "speedUp", "instantShare", "commitmentShare",
-    ];
-
-    public static async Task<IResult> Get(string? groupBy, DateOnly? from, DateOnly? to, string? format,
+    public static async Task<IResult> Get(string? groupBy, DateOnly? from, DateOnly? to, string? format, int? page, int? pageSize, HttpContext http,
         EventLog store, CaseCommands handler, HallTimeZone hall, CancellationToken ct)
     {
         var by = groupBy ?? "hall";
         var errors = MetricPeriod.Check(from, to)
             .Require(GroupBys.Contains(by), "groupBy", $"One of {string.Join(", ", GroupBys)}.")
-            .Require(format is null or "json" or "csv", "format", "json or csv.");
+            .CheckList(page, pageSize, format);
         if (errors.Any) return errors.Problem();
 
         var clock = await handler.ClockAsync(ct);
@@ -97,9 +89,7 @@ public static class TimelinessMetrics
             })
             .ToList();
 
-        return format == "csv"
-            ? Results.Text(Csv(rows), "text/csv; charset=utf-8")
-            : Results.Ok(new { groupBy = by, from, to = end, rows });
+        return Lists.Answer(http, rows, page, pageSize, format, new Dictionary<string, object?> { ["groupBy"] = by, ["from"] = from, ["to"] = end });
     }
 
     /// <summary>The views of <paramref name="caseIds"/> as their events stood at <paramref name="asOf"/>.</summary>
@@ -110,21 +100,5 @@ public static class TimelinessMetrics
         return [.. events.GroupBy(e => e.StreamId)
             .Select(stream => stream.Aggregate((CaseView?)null, CaseViewBuilder.Apply))
             .OfType<CaseView>()];
-    }
-
-    private static string Csv(IReadOnlyList<TimelinessRow> rows)
-    {
-        using var text = new StringWriter(CultureInfo.InvariantCulture);
-        using (var csv = CsvWriter.Create(text, null, true))
-        {
-            csv.WriteHeader(Columns);
-            foreach (var r in rows)
-            {
-                object?[] fields = [r.Key, r.Received, r.Accepted, r.NotAccepted, r.Completed, r.CompletionRate, r.OnTimeRate, r.Overdue,
-                    r.AvgWorkingDays, r.AvgStatutoryDays, r.SpeedUp, r.InstantShare, r.CommitmentShare];
-                csv.WriteRecord([.. fields.Select(f => f is IFormattable x ? x.ToString(null, CultureInfo.InvariantCulture) : f?.ToString())]);
-            }
-        }
-        return text.ToString();
     }
 }

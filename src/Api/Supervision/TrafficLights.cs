@@ -1,3 +1,4 @@
+using GovEvents.Api.Common;
 using GovEvents.Api.Cases;
 using GovEvents.Api.Hosting;
 using GovEvents.Domain.Time;
@@ -19,8 +20,10 @@ public static class TrafficLights
 {
     private static readonly string[] Urgency = [CaseTiming.Breach, CaseTiming.Red, CaseTiming.Yellow];
 
-    public static async Task<IResult> Get(string? departmentCode, EventLog store, CaseCommands handler, HallTimeZone hall, CancellationToken ct)
+    public static async Task<IResult> Get(string? departmentCode, string? format, HttpContext http, EventLog store, CaseCommands handler, HallTimeZone hall, CancellationToken ct)
     {
+        var errors = new FieldErrors().CheckList(null, null, format);
+        if (errors.Any) return errors.Problem();
         var clock = await handler.ClockAsync(ct);
         var hallClock = new HallClock(hall.Zone);
         var lit = new List<(string Light, CaseView View)>();
@@ -31,6 +34,8 @@ public static class TrafficLights
             .OrderBy(x => Array.IndexOf(Urgency, x.Light)).ThenBy(x => x.View.PromisedDeadline).ThenBy(x => x.View.CaseNumber, StringComparer.Ordinal)
             .Select(x => new LitCase(x.View.Id, x.View.CaseNumber, x.Light, x.View.PromisedDeadline, x.View.StatutoryDeadline, x.View.DepartmentCode))
             .ToList();
+        // CSV: the list of the answer, the cases that are not green.
+        if (Lists.WantsCsv(http, format)) return Results.Text(Lists.Csv(http, cases), $"{Lists.CsvMediaType}; charset=utf-8");
         return Results.Ok(new TrafficLightsResponse(
             new LightCounts(Count(CaseTiming.Green), Count(CaseTiming.Yellow), Count(CaseTiming.Red), Count(CaseTiming.Breach)), cases));
     }

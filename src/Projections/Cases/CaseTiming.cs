@@ -12,12 +12,12 @@ public static class CaseTiming
 
     /// <summary>
     /// green; yellow when ≤ 2 working days or ≤ 20 % of the promised limit remain; red past the
-    /// promised deadline; breach past the statutory one. Null on closed cases. A decided case keeps
+    /// promised deadline; breach past the statutory one. Null on closed and transferred cases. A decided case keeps
     /// the colour of its decision day.
     /// </summary>
     public static string? Light(CaseView view, DateOnly today, WorkingCalendar calendar, HallClock hall)
     {
-        if (view.IsClosed) return null;
+        if (view.IsOutOfHand) return null;
         if (view.PromisedDeadline is not { } promised || view.StatutoryDeadline is not { } statutory) return Green;
         var day = view.DecidedAt is { } decided ? hall.DateOf(decided) : today;
         // An open stop (that does not count toward the limit) pushes the deadlines day by day.
@@ -38,7 +38,7 @@ public static class CaseTiming
     public static int WorkingDaysUsed(CaseView view, DateOnly today, WorkingCalendar calendar, HallClock hall)
     {
         if (view.ClockStart is not { } start) return 0;
-        var end = view.DecidedAt is { } decided ? hall.DateOf(decided) : view.ClosedAt is { } closed ? hall.DateOf(closed) : today;
+        var end = view.DecidedAt is { } decided ? hall.DateOf(decided) : (view.ClosedAt ?? view.TransferredAt) is { } closed ? hall.DateOf(closed) : today;
         var used = calendar.WorkingDaysBetween(start, end) - view.SuspendedDays - OpenStoppedDays(view, end, calendar);
         return Math.Max(0, used);
     }

@@ -67,15 +67,26 @@ public sealed record CaseView
     /// <summary>The status a resumption returns to.</summary>
     public string? StatusBeforeSuspension { get; init; }
 
+    /// <summary>When a 市县转接 sent the case to the deciding hall: it is no longer handled here, but not closed.</summary>
+    public DateTimeOffset? TransferredAt { get; init; }
+
+    /// <summary>The closed statuses of API.md; a transferred case is not closed (it is decided elsewhere).</summary>
     private static readonly ImmutableHashSet<string> ClosedStatuses =
-        ["delivered", "denied", "not-accepted", "withdrawn", "terminated", "revoked", "transferred"];
+        ["delivered", "denied", "not-accepted", "withdrawn", "terminated", "revoked"];
 
     public bool IsClosed => ClosedStatuses.Contains(Status);
+
+    /// <summary>Closed, or transferred to the deciding hall: this hall's clock no longer runs on it.</summary>
+    public bool IsOutOfHand => IsClosed || Status == "transferred";
 }
 
 /// <summary>Create/Apply for <see cref="CaseView"/>: deterministic, time from the events.</summary>
 public static class CaseViewBuilder
 {
+    /// <summary>The receipt instant of a deemed acceptance: the submission's, or the start of the day the supplement completed it.</summary>
+    private static DateTimeOffset ReceiptOf(CaseView view, DateOnly effective) =>
+        effective == view.ReceivedDate ? view.ReceivedAt : new DateTimeOffset(effective.ToDateTime(TimeOnly.MinValue), view.ReceivedAt.Offset);
+
     public static CaseView? Apply(CaseView? view, StoredEvent stored)
     {
         var next = Apply(view, EventReading.Data(stored.Data, stored.Metadata));
@@ -115,7 +126,8 @@ public static class CaseViewBuilder
             },
             CaseDeemedAccepted d => view with
             {
-                Status = "accepted", AcceptedAt = d.RecordedAt, DeemedAccepted = true, ClockStart = d.EffectiveDate,
+                // Effective from the day the complete application was received (ALL art. 32), not from when it was recorded.
+                Status = "accepted", AcceptedAt = ReceiptOf(view, d.EffectiveDate), DeemedAccepted = true, ClockStart = d.EffectiveDate,
                 PromisedDeadline = d.PromisedDeadline, StatutoryDeadline = d.StatutoryDeadline,
             },
             CaseNotAccepted n => view with { Status = "not-accepted", ClosedAt = n.DecidedAt },
@@ -156,7 +168,7 @@ public static class CaseViewBuilder
                 Licence = view.Licence! with { DeliveredAt = d.DeliveredAt, DeliveryMethod = Kebab(d.Method) },
             },
             CaseWithdrawn w => view with { Status = "withdrawn", ClosedAt = w.WithdrawnAt },
-            CaseTransferred t => view with { Status = "transferred", TransferredTo = t.ToHall, ClosedAt = t.TransferredAt },
+            CaseTransferred t => view with { Status = "transferred", TransferredTo = t.ToHall, TransferredAt = t.TransferredAt },
             PostCheckRecorded p => view with { PostCheckOutcome = Kebab(p.Outcome) },
             ICaseFeeEvent f => view with { Fees = CaseFeesView.Apply(view.Fees, f) },
             ICaseRatingEvent r => view with { Ratings = CaseRatingsView.Apply(view.Ratings, r) },

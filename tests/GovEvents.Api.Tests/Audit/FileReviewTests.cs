@@ -11,7 +11,7 @@ public sealed class FileReviewTests(HallHost api) : IClassFixture<HallHost>
 {
     private readonly Hall _hall = api.Hall;
 
-    private async Task<(string[] Closed, string Open)> CasesAsync()
+    private async Task<(string[] Closed, string Open, string Transferred)> CasesAsync()
     {
         var closed = new List<string>();
         for (var i = 0; i < 3; i++)
@@ -25,8 +25,12 @@ public sealed class FileReviewTests(HallHost api) : IClassFixture<HallHost>
             new { reason = "不属于本机关职权范围", legalBasis = "《行政许可法》第三十二条" })).ShouldBeAsync(HttpStatusCode.OK);
         closed.Add(refused.Id);
         var open = await _hall.AcceptedCaseAsync("T1");
+        // 市县转接: decided by another hall, so not closed here and never sampled.
+        var transferred = await _hall.AcceptedCaseAsync("T1");
+        await (await _hall.CommandAsync(_hall.Clerk, transferred.Id, "transfer", new { toHall = "CITY", reason = "县级初审完毕，报市级决定" }))
+            .ShouldBeAsync(HttpStatusCode.OK);
         await _hall.CaughtUpAsync();
-        return ([.. closed], open.Id);
+        return ([.. closed], open.Id, transferred.Id);
     }
 
     private static async Task<(string Id, string[] CaseIds)> StartedAsync(HttpResponseMessage response)
@@ -41,11 +45,12 @@ public sealed class FileReviewTests(HallHost api) : IClassFixture<HallHost>
     [Fact]
     public async Task A_review_samples_closed_cases_of_the_period_and_grades_each_once()
     {
-        var (closed, open) = await CasesAsync();
+        var (closed, open, transferred) = await CasesAsync();
 
         var (_, everything) = await StartedAsync(await StartAsync(_hall.Auditor, new { from = "2026-03-01", to = "2026-03-31", sampleSize = 50 }));
         everything.ShouldBe(closed, ignoreOrder: true);
         everything.ShouldNotContain(open);
+        everything.ShouldNotContain(transferred);
 
         var (id, sample) = await StartedAsync(await StartAsync(_hall.Inspector, new { from = "2026-03-01", to = "2026-03-31", sampleSize = 2 }));
         sample.Length.ShouldBe(2);

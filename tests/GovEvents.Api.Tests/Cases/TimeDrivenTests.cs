@@ -39,6 +39,8 @@ public sealed class TimeDrivenTests(HallHost api) : IClassFixture<HallHost>, IDi
         // Effective from the day of receipt: 10 working days after 12 Feb is 4 March, 20 is 18 March.
         view.Str("promisedDeadline").ShouldBe("2026-03-04");
         view.Str("statutoryDeadline").ShouldBe("2026-03-18");
+        // acceptedAt is the receipt, not the moment the system recorded the deemed acceptance.
+        view["acceptedAt"]!.GetValue<DateTimeOffset>().ShouldBe(Hall.At(2, 12, 10));
         var history = (await (await _hall.Clerk.GetAsync($"/api/cases/{c.Id}/history")).ReadJsonAsync()).AsArray();
         var deemed = history.Last()!;
         deemed.Str("type").ShouldBe("case_deemed_accepted");

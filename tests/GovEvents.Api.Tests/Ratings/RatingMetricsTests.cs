@@ -48,14 +48,14 @@ public sealed class RatingMetricsTests : IClassFixture<HallHost>
         await (await _hall.Manager.PostAsJsonAsync($"/api/cases/{rectifiedCase}/ratings/{rectifiedRating}/callback", new { note = "已回访" })).ShouldBeAsync(HttpStatusCode.OK);
         await (await _hall.Manager.PostAsJsonAsync($"/api/cases/{rectifiedCase}/ratings/{rectifiedRating}/rectification", new { note = "已整改" })).ShouldBeAsync(HttpStatusCode.OK);
 
-        var before = (await MetricsAsync())["rows"]![0]!;
+        var before = (await MetricsAsync())["items"]![0]!;
         (before["total"]!.GetValue<int>(), before["bad"]!.GetValue<int>(), before["excluded"]!.GetValue<int>()).ShouldBe((7, 3, 0));
 
         await (await _hall.Handler().PostAsJsonAsync($"/api/cases/{misjudged}/ratings/{ratingId}/appeal", new { reason = "申请人误评" })).ShouldBeAsync(HttpStatusCode.OK);
         await (await _hall.Manager.PostAsJsonAsync($"/api/cases/{misjudged}/ratings/{ratingId}/appeal/decision", new { upheld = true, note = "核实为误评" }))
             .ShouldBeAsync(HttpStatusCode.OK);
 
-        var hall = (await MetricsAsync())["rows"]!.AsArray().Single()!;
+        var hall = (await MetricsAsync())["items"]!.AsArray().Single()!;
         hall["key"]!.GetValue<string>().ShouldBe("hall");
         (hall["total"]!.GetValue<int>(), hall["good"]!.GetValue<int>(), hall["neutral"]!.GetValue<int>(), hall["bad"]!.GetValue<int>(), hall["excluded"]!.GetValue<int>())
             .ShouldBe((6, 3, 1, 2, 1));
@@ -65,9 +65,9 @@ public sealed class RatingMetricsTests : IClassFixture<HallHost>
         hall["satisfactionRate"]!.GetValue<decimal>().ShouldBe(0.6667m);    // levels 3–5: 4 of 6
         (hall["badRectified"]!.GetValue<int>(), hall["rectificationRate"]!.GetValue<decimal>()).ShouldBe((1, 0.5m));
 
-        var byDepartment = (await MetricsAsync("?groupBy=department&stage=acceptance"))["rows"]!.AsArray();
+        var byDepartment = (await MetricsAsync("?groupBy=department&stage=acceptance"))["items"]!.AsArray();
         byDepartment.Single()!["key"]!.GetValue<string>().ShouldBe(Hall.Department);
-        (await MetricsAsync("?from=2026-03-03"))["rows"]!.AsArray().ShouldBeEmpty();   // all rated on 2026-03-02
+        (await MetricsAsync("?from=2026-03-03"))["items"]!.AsArray().ShouldBeEmpty();   // all rated on 2026-03-02
     }
 
     [Theory]

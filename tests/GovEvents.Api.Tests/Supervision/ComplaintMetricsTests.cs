@@ -40,7 +40,7 @@ public sealed class ComplaintMetricsTests : IClassFixture<HallHost>, IDisposable
         await _hall.CaughtUpAsync();
         var response = await _hall.Inspector.GetAsync("/api/metrics/complaints" + query);
         await response.ShouldBeAsync(HttpStatusCode.OK);
-        return (await response.ReadJsonAsync())["rows"]!.AsArray();
+        return (await response.ReadJsonAsync())["items"]!.AsArray();
     }
 
     [Fact]

@@ -18,7 +18,7 @@ public sealed class ReviewMetricsTests(HallHost api) : IClassFixture<HallHost>, 
         await _hall.CaughtUpAsync();
         var response = await _hall.Inspector.GetAsync(url);
         await response.ShouldBeAsync(HttpStatusCode.OK);
-        return (await response.ReadJsonAsync())["rows"]!.AsArray();
+        return (await response.ReadJsonAsync())["items"]!.AsArray();
     }
 
     private static JsonNode Row(JsonArray rows, string key, string keyName = "key") => rows.Single(r => r!.Str(keyName) == key)!;

@@ -23,7 +23,7 @@ public sealed class TimelinessMetricsTests(HallHost api) : IClassFixture<HallHos
     {
         var response = await GetAsync(query);
         await response.ShouldBeAsync(HttpStatusCode.OK);
-        return (await response.ReadJsonAsync())["rows"]!.AsArray();
+        return (await response.ReadJsonAsync())["items"]!.AsArray();
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization.Metadata;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.Json;
@@ -7,7 +8,7 @@ namespace GovEvents.Api.Hosting.Json;
 /// <summary>
 /// HTTP JSON: camelCase (the minimal API default), enums as kebab-case strings ("in-review"),
 /// DateOnly as yyyy-MM-dd (System.Text.Json's own format), instants in the hall's zone; text
-/// holding NUL is refused.
+/// holding NUL is refused, and request text longer than its field's limit (<see cref="TextLimits"/>).
 /// </summary>
 public static class JsonSetup
 {
@@ -23,5 +24,7 @@ public static class JsonSetup
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false));
         options.Converters.Add(new HallTimeJsonConverter(hall));
         options.Converters.Add(new NoNulStringConverter());
+        options.TypeInfoResolver = (options.TypeInfoResolver ?? new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver())
+            .WithAddedModifier(TextLimits.Apply);
     }
 }
