@@ -186,7 +186,7 @@ public sealed class IntegrityVerifier(NpgsqlDataSource dataSource, string schema
 
                 string? refusal = seal switch
                 {
-                    null => "cannot be read",
+                    null or { Missing: null } or { Fingerprints: null } or { Digest: null } or { KeyId: null } or { Mac: null } => "cannot be read",
                     _ when seal.Number != number => $"says it is seal {seal.Number}",
                     _ when !keys.Knows(seal.KeyId) => $"is signed with key '{seal.KeyId}', which is not configured",
                     _ when !keys.Verifies(seal) => $"does not verify under key '{seal.KeyId}': not made by the application, or altered",
@@ -199,9 +199,10 @@ public sealed class IntegrityVerifier(NpgsqlDataSource dataSource, string schema
                     Report(new Break(at, HistorySeals.StreamId, number, $"seal {number} {refusal}"));
                     break;
                 }
+                // Whole and authentic from here on (the refusals above read every field).
                 _windows.Add(new Window(seal!, previousDigest, at));
                 after = seal!.ThroughSequence;
-                previousDigest = seal.Digest;
+                previousDigest = seal.Digest!;
             }
             Authentic = _windows.Count;
             SealedThrough = _windows.Count == 0 ? null : _windows[^1].Seal.ThroughSequence;
@@ -212,7 +213,7 @@ public sealed class IntegrityVerifier(NpgsqlDataSource dataSource, string schema
         public long? SealedThrough { get; }
 
         private static bool SameSeal(HistorySealed a, HistorySealed b) =>
-            a with { Missing = [] } == b with { Missing = [] } && a.Missing.SequenceEqual(b.Missing);
+            a with { Missing = [] } == b with { Missing = [] } && (a.Missing ?? []).SequenceEqual(b.Missing ?? []);
 
         /// <summary>The next row of mt_events joined with the hashes (stream null: an event gone, its hash left).</summary>
         public void Row(long sequence, string? stream, long? version, byte[]? hash)
