@@ -28,9 +28,17 @@ public sealed class SealArchive(string directory)
         System.IO.Directory.CreateDirectory(Directory);
         var path = Path.Combine(Directory, FileName(seal.Number));
         if (File.Exists(path)) return;
-        var temporary = path + ".tmp";
+        // Written whole under a name of its own, then moved: another process may be exporting the same seal.
+        var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
         File.WriteAllText(temporary, Json.ToJson(seal), new UTF8Encoding(false));
-        File.Move(temporary, path, overwrite: false);
+        try
+        {
+            File.Move(temporary, path, overwrite: false);
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            File.Delete(temporary);
+        }
     }
 
     /// <summary>Every exported seal that reads as one (a file that does not is no seal, and is left out).</summary>
