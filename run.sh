@@ -96,6 +96,12 @@ cleanup() {
 trap 'cleanup; exit 130' INT
 trap 'cleanup; exit 143' TERM
 
+# A seal key made once and kept with the local data, so that seals made before a restart still verify;
+# seals are exported to .data/seals (README: Seals). Development only: a real key lives outside the machine's data.
+mkdir -p "$ROOT/.data"
+[ -s "$ROOT/.data/seal-key" ] || (umask 077; head -c 32 /dev/urandom | base64 >"$ROOT/.data/seal-key")
+seal_key="$(cat "$ROOT/.data/seal-key")"
+
 # Run from the output folder so that appsettings.json is found; development mode is always on here.
 (
   cd "$API_DIR"
@@ -103,6 +109,8 @@ trap 'cleanup; exit 143' TERM
   export GovEvents__MigrationConnectionString="$owner_db"
   export GovEvents__ApplicationRole="$app_role"
   export GovEvents__Dev__Enabled=true
+  export GovEvents__Seal__Keys__dev="$seal_key"
+  export GovEvents__Seal__ExportDirectory="$ROOT/.data/seals"
   # Loads the demo dataset once per database (a no-op until a demo loader is registered).
   export GovEvents__Demo__Load=true
   exec dotnet GovEvents.Api.dll --urls "$URLS"

@@ -78,11 +78,13 @@ public class EventNamesTests
         ["delegation_revoked"] = typeof(DelegationRevoked),
         ["calendar_year_set"] = typeof(CalendarYearSet),
         ["file_review_started"] = typeof(FileReviewStarted),
-        ["file_review_case_graded"] = typeof(FileReviewCaseGraded),    };
+        ["file_review_case_graded"] = typeof(FileReviewCaseGraded),
+        ["history_sealed"] = typeof(HistorySealed),
+    };
 
     private static readonly Type[] StreamBases =
     [
-        typeof(ICaseEvent), typeof(IComplaintEvent), typeof(IMatterEvent), typeof(IFeeItemEvent), typeof(IFileReviewEvent),
+        typeof(ICaseEvent), typeof(IComplaintEvent), typeof(IMatterEvent), typeof(IFeeItemEvent), typeof(IFileReviewEvent), typeof(IHistorySealEvent),
         typeof(IDepartmentEvent), typeof(IWindowEvent), typeof(IStaffEvent), typeof(IDelegationEvent), typeof(ICalendarEvent),
     ];
 

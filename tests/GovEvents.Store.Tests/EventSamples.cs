@@ -42,6 +42,8 @@ public static class EventSamples
             type = Nullable.GetUnderlyingType(type) ?? type;
             if (type == typeof(string)) return $"{name} 办件";
             if (type == typeof(int)) return 3;
+            // Beyond a double's exact integers: a sequence number must not pass through one.
+            if (type == typeof(long)) return 9_007_199_254_740_993L;
             if (type == typeof(bool)) return true;
             if (type == typeof(decimal)) return Amounts[_amounts++ % Amounts.Length];
             if (type == typeof(DateOnly)) return Day;

@@ -1,13 +1,17 @@
 using GovEvents.Api.Common;
 using GovEvents.Api.Hosting.Auth;
 using GovEvents.Store;
-using GovEvents.Store.TamperEvidence;
 
 namespace GovEvents.Api.Audit;
 
 public sealed record AuditEvent(long Sequence, Guid EventId, string StreamId, int Version, string Type, DateTimeOffset Timestamp,
     object Data, EventMetadata Metadata, string Hash);
-public sealed record IntegrityResponse(long VerifiedEvents, bool Ok, long? FirstBrokenSequence, string? FirstBrokenStream, string? Reason);
+/// <param name="Sealing">Seals were checked (a seal key is configured); false: the chains alone, which whoever can write
+/// the database can recompute.</param>
+/// <param name="Seals">Authentic seals the events were checked against.</param>
+/// <param name="SealedThrough">The global sequence the latest authentic seal reached; later events rest on their chains alone.</param>
+public sealed record IntegrityResponse(long VerifiedEvents, bool Ok, long? FirstBrokenSequence, string? FirstBrokenStream, string? Reason,
+    bool Sealing, int Seals, long? SealedThrough);
 
 /// <summary>The auditor's reads: any stream with its metadata, the global feed, and the whole hash chain verified.</summary>
 public static class AuditEndpoints
@@ -18,6 +22,7 @@ public static class AuditEndpoints
         audit.MapGet("/streams/{streamId}/events", StreamEvents);
         audit.MapGet("/events", Feed);
         audit.MapGet("/integrity", Integrity);
+        audit.MapSeals();
         app.MapFileReviews();
         return app;
     }
@@ -45,9 +50,10 @@ public static class AuditEndpoints
     private static IResult Answer(HttpContext http, string? format, IReadOnlyList<AuditEvent> events) =>
         Lists.WantsCsv(http, format) ? Results.Text(Lists.Csv(http, events), $"{Lists.CsvMediaType}; charset=utf-8") : Results.Ok(events);
 
-    private static async Task<IResult> Integrity(EventLog store, Npgsql.NpgsqlDataSource db, CancellationToken ct)
+    private static async Task<IResult> Integrity(SealService seals, CancellationToken ct)
     {
-        var report = await new IntegrityVerifier(db, store.Schema).VerifyAsync(ct);
-        return Results.Ok(new IntegrityResponse(report.VerifiedEvents, report.Ok, report.FirstBrokenSequence, report.FirstBrokenStream, report.Reason));
+        var report = await seals.VerifyAsync(ct);
+        return Results.Ok(new IntegrityResponse(report.VerifiedEvents, report.Ok, report.FirstBrokenSequence, report.FirstBrokenStream, report.Reason,
+            report.Sealing, report.Seals, report.SealedThrough));
     }
 }

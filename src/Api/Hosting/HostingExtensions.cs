@@ -77,6 +77,7 @@ public static class HostingExtensions
         services.AddCases(builder.Configuration);
         services.AddFeesRatingsAndComplaints(builder.Configuration);
         services.AddProjections(builder.Configuration);
+        services.AddSeals(builder.Configuration);
         return builder;
     }
 
