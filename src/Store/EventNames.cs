@@ -17,5 +17,6 @@ public static class EventNames
         .. MatterEventNames.All, .. FeeItemEventNames.All,
         .. OrganisationEventNames.All,
         .. FileReviewEventNames.All,
+        .. Domain.Supervision.AlertEventNames.All,
     ];
 }

@@ -38,6 +38,9 @@ public class EventNamesTests
         ["deferred_material_overdue"] = typeof(DeferredMaterialOverdue),
         ["post_check_overdue"] = typeof(PostCheckOverdue),
         ["licence_revoked"] = typeof(LicenceRevoked),
+        ["promised_deadline_passed"] = typeof(PromisedDeadlinePassed),
+        ["statutory_deadline_passed"] = typeof(StatutoryDeadlinePassed),
+        ["suspension_overran"] = typeof(SuspensionOverran),
         ["fees_assessed"] = typeof(FeesAssessed),
         ["fee_paid"] = typeof(FeePaid),
         ["fee_waived"] = typeof(FeeWaived),
@@ -77,7 +80,10 @@ public class EventNamesTests
         ["delegation_revoked"] = typeof(DelegationRevoked),
         ["calendar_year_set"] = typeof(CalendarYearSet),
         ["file_review_started"] = typeof(FileReviewStarted),
-        ["file_review_case_graded"] = typeof(FileReviewCaseGraded),    };
+        ["file_review_case_graded"] = typeof(FileReviewCaseGraded),
+        ["alert_raised"] = typeof(GovEvents.Domain.Supervision.AlertRaised),
+        ["alert_reviewed"] = typeof(GovEvents.Domain.Supervision.AlertReviewed),
+        ["alert_resolved"] = typeof(GovEvents.Domain.Supervision.AlertResolved),    };
 
     private static readonly Type[] StreamBases =
     [

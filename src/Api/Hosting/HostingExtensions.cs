@@ -74,6 +74,7 @@ public static class HostingExtensions
         services.AddPublicLookupLimits();
         services.AddCases(builder.Configuration);
         services.AddFeesRatingsAndComplaints(builder.Configuration);
+        services.AddAlerts();
         services.AddProjections(builder.Configuration);
         return builder;
     }
@@ -112,6 +113,7 @@ public static class HostingExtensions
         app.MapRatings();
         app.MapComplaints();
         app.MapSupervision();
+        app.MapAlerts();
         app.MapProjectionAdmin();
         app.MapAudit();
         foreach (var module in app.Services.GetServices<IEndpointModule>())
