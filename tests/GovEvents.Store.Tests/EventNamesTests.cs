@@ -88,7 +88,7 @@ public class EventNamesTests
     private static readonly Type[] StreamBases =
     [
         typeof(ICaseEvent), typeof(IComplaintEvent), typeof(IMatterEvent), typeof(IFeeItemEvent), typeof(IFileReviewEvent),
-        typeof(IDepartmentEvent), typeof(IWindowEvent), typeof(IStaffEvent), typeof(IDelegationEvent), typeof(ICalendarEvent),
+        typeof(IDepartmentEvent), typeof(IWindowEvent), typeof(IStaffEvent), typeof(IDelegationEvent), typeof(ICalendarEvent), typeof(GovEvents.Domain.Supervision.IAlertEvent),
     ];
 
     [Fact]
