@@ -18,5 +18,6 @@ public static class EventNames
         .. OrganisationEventNames.All,
         .. FileReviewEventNames.All,
         .. HistorySealEventNames.All,
+        .. Domain.Supervision.AlertEventNames.All,
     ];
 }

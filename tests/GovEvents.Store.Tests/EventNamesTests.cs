@@ -38,6 +38,9 @@ public class EventNamesTests
         ["deferred_material_overdue"] = typeof(DeferredMaterialOverdue),
         ["post_check_overdue"] = typeof(PostCheckOverdue),
         ["licence_revoked"] = typeof(LicenceRevoked),
+        ["promised_deadline_passed"] = typeof(PromisedDeadlinePassed),
+        ["statutory_deadline_passed"] = typeof(StatutoryDeadlinePassed),
+        ["suspension_overran"] = typeof(SuspensionOverran),
         ["fees_assessed"] = typeof(FeesAssessed),
         ["fee_paid"] = typeof(FeePaid),
         ["online_payment_started"] = typeof(OnlinePaymentStarted),
@@ -80,12 +83,15 @@ public class EventNamesTests
         ["file_review_started"] = typeof(FileReviewStarted),
         ["file_review_case_graded"] = typeof(FileReviewCaseGraded),
         ["history_sealed"] = typeof(HistorySealed),
+        ["alert_raised"] = typeof(GovEvents.Domain.Supervision.AlertRaised),
+        ["alert_reviewed"] = typeof(GovEvents.Domain.Supervision.AlertReviewed),
+        ["alert_resolved"] = typeof(GovEvents.Domain.Supervision.AlertResolved),
     };
 
     private static readonly Type[] StreamBases =
     [
         typeof(ICaseEvent), typeof(IComplaintEvent), typeof(IMatterEvent), typeof(IFeeItemEvent), typeof(IFileReviewEvent), typeof(IHistorySealEvent),
-        typeof(IDepartmentEvent), typeof(IWindowEvent), typeof(IStaffEvent), typeof(IDelegationEvent), typeof(ICalendarEvent),
+        typeof(IDepartmentEvent), typeof(IWindowEvent), typeof(IStaffEvent), typeof(IDelegationEvent), typeof(ICalendarEvent), typeof(GovEvents.Domain.Supervision.IAlertEvent),
     ];
 
     [Fact]

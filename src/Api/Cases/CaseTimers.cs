@@ -17,6 +17,9 @@ public static class CaseTimers
     public const string DeemedConsent = "deemed-consent";
     public const string DeferredOverdue = "deferred-overdue";
     public const string PostCheckOverdue = "post-check-overdue";
+    public const string PromisedOverdue = "promised-overdue";
+    public const string StatutoryOverdue = "statutory-overdue";
+    public const string SuspensionOverrun = "suspension-overrun";
 
     public static TimerRegistry AddCaseTimers(this TimerRegistry timers, HallClock hall, Func<CaseCommands> handler)
     {
@@ -41,6 +44,27 @@ public static class CaseTimers
             .On<CaseApproved>(e => e.PostCheckDueDate is { } due ? [TimerInstruction.Schedule(PostCheckOverdue, Due(due))] : [])
             .On<PostCheckRecorded>(_ => TimerInstruction.Cancel(PostCheckOverdue));
 
+        // 电子监察: the promised and statutory deadlines and a stop's stated days, watched for their alerts. A stop
+        // that does not count toward the limit holds the deadlines (its resumption moves them); a decision or an end stops them.
+        IEnumerable<TimerInstruction> Deadlines(DateOnly promised, DateOnly statutory) =>
+            [TimerInstruction.Schedule(PromisedOverdue, Due(promised)), TimerInstruction.Schedule(StatutoryOverdue, Due(statutory))];
+        TimerInstruction[] NoDeadlines = [TimerInstruction.Cancel(PromisedOverdue), TimerInstruction.Cancel(StatutoryOverdue)];
+        TimerInstruction[] Ended = [.. NoDeadlines, TimerInstruction.Cancel(SuspensionOverrun)];
+        timers
+            .On<CaseAccepted>(e => Deadlines(e.PromisedDeadline, e.StatutoryDeadline))
+            .On<CaseDeemedAccepted>(e => Deadlines(e.PromisedDeadline, e.StatutoryDeadline))
+            .On<DeadlineExtended>(e => Deadlines(e.PromisedDeadline, e.StatutoryDeadline))
+            .On<CaseSuspended>(e => [.. e.CountsTowardLimit ? [] : NoDeadlines,
+                .. e.ExpectedBy is { } expected ? [TimerInstruction.Schedule(SuspensionOverrun, Due(expected))] : Array.Empty<TimerInstruction>()])
+            .On<CaseResumed>(e => [.. Deadlines(e.PromisedDeadline, e.StatutoryDeadline), TimerInstruction.Cancel(SuspensionOverrun)])
+            .On<CaseApproved>(_ => NoDeadlines)
+            .On<CaseDenied>(_ => Ended)
+            .On<CaseWithdrawn>(_ => Ended)
+            .On<CaseTransferred>(_ => Ended);
+
+        timers.Handle(PromisedOverdue, (t, ct) => Decide(handler(), t, (state, clock) => CaseDecider.FlagDeadlinePassed(state, statutory: false, clock), ct));
+        timers.Handle(StatutoryOverdue, (t, ct) => Decide(handler(), t, (state, clock) => CaseDecider.FlagDeadlinePassed(state, statutory: true, clock), ct));
+        timers.Handle(SuspensionOverrun, (t, ct) => Decide(handler(), t, (state, clock) => CaseDecider.FlagSuspensionOverrun(state, clock), ct));
         timers.Handle(DeemedAcceptance, (t, ct) => Decide(handler(), t, (state, clock) => CaseDecider.DeemAccepted(state, clock), ct));
         timers.Handle(DeemedConsent, (t, ct) => Decide(handler(), t, (state, clock) => CaseDecider.DeemConsent(state, Qualifier(t.Kind), clock), ct));
         timers.Handle(DeferredOverdue, (t, ct) => Decide(handler(), t, (state, clock) => CaseDecider.FlagDeferredOverdue(state, Qualifier(t.Kind), clock), ct));

@@ -76,6 +76,7 @@ public static class HostingExtensions
         services.AddPublicLookupLimits();
         services.AddCases(builder.Configuration);
         services.AddFeesRatingsAndComplaints(builder.Configuration);
+        services.AddAlerts();
         services.AddProjections(builder.Configuration);
         services.AddSeals(builder.Configuration);
         return builder;
@@ -116,6 +117,7 @@ public static class HostingExtensions
         app.MapRatings();
         app.MapComplaints();
         app.MapSupervision();
+        app.MapAlerts();
         app.MapProjectionAdmin();
         app.MapAudit();
         foreach (var module in app.Services.GetServices<IEndpointModule>())

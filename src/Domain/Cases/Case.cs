@@ -53,6 +53,9 @@ public sealed record Case
     public DateOnly? PostCheckDueDate { get; init; }
     public bool PostCheckDone { get; init; }
     public bool HasLicence { get; init; }
+    /// <summary>Recorded once each: the promised and the statutory deadline passed undecided.</summary>
+    public bool PromisedPassed { get; init; }
+    public bool StatutoryPassed { get; init; }
     /// <summary>一费制: the payment notice and what was paid, waived and is due back.</summary>
     public CaseFees Fees { get; init; } = CaseFees.None;
     /// <summary>好差评: the ratings of the case's stages and their follow-up.</summary>
@@ -130,6 +133,8 @@ public sealed record Case
         CaseTransferred => state with { Status = CaseStatus.Transferred },
         PostCheckRecorded => state with { PostCheckDone = true },
         LicenceRevoked => state with { Status = CaseStatus.Revoked },
+        PromisedDeadlinePassed => state with { PromisedPassed = true },
+        StatutoryDeadlinePassed => state with { StatutoryPassed = true },
         ICaseFeeEvent f => state with { Fees = CaseFees.Evolve(state.Fees, f) },
         ICaseRatingEvent r => state with { Ratings = CaseRatings.Evolve(state.Ratings, r) },
         _ => state,

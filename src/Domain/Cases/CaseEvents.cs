@@ -63,7 +63,8 @@ public sealed record JointMeetingHeld(string CaseId, DateTimeOffset HeldAt, IRea
 /// <summary>特别程序: the clock stops (unless the procedure's time counts toward the limit).</summary>
 public sealed record CaseSuspended(
     string CaseId, string Reason, string ReasonName, string LegalBasis, bool CountsTowardLimit, int ExpectedDays,
-    string ApprovedBy, string Note, CaseStatus StatusBefore, DateOnly SuspendedOn, DateTimeOffset SuspendedAt) : ICaseEvent;
+    string ApprovedBy, string Note, CaseStatus StatusBefore, DateOnly SuspendedOn, DateTimeOffset SuspendedAt,
+    DateOnly? ExpectedBy = null) : ICaseEvent;
 public sealed record CaseResumed(string CaseId, int StoppedWorkingDays, DateOnly PromisedDeadline, DateOnly StatutoryDeadline, DateTimeOffset ResumedAt) : ICaseEvent;
 public sealed record DeadlineExtended(string CaseId, int Days, string ApprovedBy, string Reason, DateOnly PromisedDeadline, DateOnly StatutoryDeadline, DateTimeOffset ExtendedAt) : ICaseEvent;
 
@@ -77,6 +78,12 @@ public sealed record PostCheckRecorded(string CaseId, PostCheckOutcome Outcome, 
 public sealed record DeferredMaterialOverdue(string CaseId, string Material, DateOnly DueDate, DateTimeOffset RecordedAt) : ICaseEvent;
 /// <summary>System record: the commitment post-check was not done by its due date.</summary>
 public sealed record PostCheckOverdue(string CaseId, DateOnly DueDate, DateTimeOffset RecordedAt) : ICaseEvent;
+/// <summary>System record: the case was still undecided at the end of its promised deadline (承诺时限).</summary>
+public sealed record PromisedDeadlinePassed(string CaseId, DateOnly Deadline, DateTimeOffset RecordedAt) : ICaseEvent;
+/// <summary>System record: the case was still undecided at the end of its statutory deadline (法定时限).</summary>
+public sealed record StatutoryDeadlinePassed(string CaseId, DateOnly Deadline, DateTimeOffset RecordedAt) : ICaseEvent;
+/// <summary>System record: a stop (特别程序) lasted longer than the days it stated.</summary>
+public sealed record SuspensionOverran(string CaseId, DateOnly ExpectedBy, DateTimeOffset RecordedAt) : ICaseEvent;
 /// <summary>A false commitment found at the post-check revokes the licence.</summary>
 public sealed record LicenceRevoked(string CaseId, string Reason, DateTimeOffset RevokedAt) : ICaseEvent;
 
@@ -109,5 +116,8 @@ public static class CaseEventNames
         (typeof(DeferredMaterialOverdue), "deferred_material_overdue"),
         (typeof(PostCheckOverdue), "post_check_overdue"),
         (typeof(LicenceRevoked), "licence_revoked"),
+        (typeof(PromisedDeadlinePassed), "promised_deadline_passed"),
+        (typeof(StatutoryDeadlinePassed), "statutory_deadline_passed"),
+        (typeof(SuspensionOverran), "suspension_overran"),
     ];
 }

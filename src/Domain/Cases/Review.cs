@@ -129,7 +129,7 @@ public static partial class CaseDecider
         if (c.ExpectedDays < 1) return Decision.Refuse(Rules.SuspensionReasonInvalid, "A stop states its expected days.");
         if (string.IsNullOrWhiteSpace(c.ApprovedBy)) return Decision.Refuse(Rules.SuspensionReasonInvalid, "A stop is approved by a named person.");
         return Decision.Of(new CaseSuspended(state.Id, c.Reason!, name, basis, counts, c.ExpectedDays, c.ApprovedBy, c.Note ?? "",
-            state.Status, clock.Today, clock.Now));
+            state.Status, clock.Today, clock.Now, clock.Calendar.AddWorkingDays(clock.Today, c.ExpectedDays)));
     }
 
     /// <summary>Resumption: stopped working days move both deadlines, unless the procedure counted toward the limit.</summary>

@@ -25,7 +25,7 @@ public sealed class ListShapeAndCsvTests(HallHost api) : IClassFixture<HallHost>
     {
         { "/api/metrics/timeliness?groupBy=department", "items" }, { "/api/metrics/ratings", "items" },
         { "/api/metrics/signing?groupBy=staff", "items" }, { "/api/metrics/complaints", "items" },
-        { "/api/metrics/parallel-review", "items" }, { "/api/supervision/lights", "cases" },
+        { "/api/metrics/parallel-review", "items" }, { "/api/supervision/lights", "cases" }, { "/api/supervision/alerts", "items" },
         { "/api/audit/events", null }, { "/api/audit/streams/{case}/events", null },
     };
 
