@@ -149,7 +149,7 @@ public sealed class AlertTests(HallHost api) : IClassFixture<HallHost>, IDisposa
     }
 
     [Fact]
-    public async Task A_second_supplement_request_naming_new_materials_opens_an_alert()
+    public async Task A_second_supplement_request_naming_new_materials_opens_an_alert_that_a_review_resolves()
     {
         var c = await _hall.SubmitAsync("T3", ["form"]);
         await (await _hall.CommandAsync(_hall.Clerk, c.Id, "supplement-requests", new { materials = new[] { "plan" }, note = "" })).ShouldBeAsync(HttpStatusCode.OK);
@@ -160,6 +160,8 @@ public sealed class AlertTests(HallHost api) : IClassFixture<HallHost>, IDisposa
         var alert = (await AlertAsync(c.Id, "repeated-supplement")).ShouldNotBeNull();
         alert.Str("staffId").ShouldBe(Hall.ClerkId);
         IsOpen(alert).ShouldBeTrue();
+        await (await ReviewAsync(_hall.MarketLeader, alert.Str("id"))).ShouldBeAsync(HttpStatusCode.OK);
+        IsOpen((await AlertAsync(c.Id, "repeated-supplement"))!).ShouldBeFalse();
     }
 
     [Fact]
@@ -173,6 +175,11 @@ public sealed class AlertTests(HallHost api) : IClassFixture<HallHost>, IDisposa
         alerts.Select(a => a!.Str("departmentCode")).ShouldBe(["ENV", "FIRE"], ignoreOrder: true);
         var env = alerts.Single(a => a!.Str("departmentCode") == "ENV")!;
         (await AlertsAsync("&departmentCode=ENV&rule=deemed-consent")).ShouldContain(a => a!.Str("id") == env.Str("id"));
+
+        await (await ReviewAsync(_hall.Manager, env.Str("id"))).ShouldBeAsync(HttpStatusCode.OK);
+        var after = (await AlertsAsync("&rule=deemed-consent")).Where(a => a!["caseId"]!.GetValue<string>() == c.Id).ToList();
+        IsOpen(after.Single(a => a!.Str("departmentCode") == "ENV")!).ShouldBeFalse();
+        IsOpen(after.Single(a => a!.Str("departmentCode") == "FIRE")!).ShouldBeTrue();
     }
 
     [Fact]
