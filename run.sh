@@ -35,9 +35,9 @@ case "${1:-}" in
   *) echo "usage: ./run.sh [stop]" >&2; exit 2 ;;
 esac
 
-# psql against the local cluster as the superuser (trust auth on loopback).
+# psql against the local cluster as the superuser, with its password from .data/secrets.
 local_psql() {
-  "$PGBIN/psql" -h 127.0.0.1 -p "$PGPORT" -U "$PG_SUPERUSER" -v ON_ERROR_STOP=1 -qtA "$@"
+  PGPASSWORD="$(pg_password "$PG_SUPERUSER")" "$PGBIN/psql" -X -w -h 127.0.0.1 -p "$PGPORT" -U "$PG_SUPERUSER" -v ON_ERROR_STOP=1 -qtA "$@"
 }
 
 if [ -n "${GOVEVENTS_DB:-}" ]; then
@@ -55,10 +55,12 @@ else
   if [ "$(local_psql -d postgres -c "select 1 from pg_roles where rolname = '$APP_ROLE'")" != 1 ]; then
     local_psql -d postgres -c "create role $APP_ROLE login"
   fi
-  app_db="Host=127.0.0.1;Port=$PGPORT;Username=$APP_ROLE;Database=$DB_NAME"
-  owner_db="Host=127.0.0.1;Port=$PGPORT;Username=$PG_SUPERUSER;Database=$DB_NAME"
+  # Its password, generated into .data/secrets (a role made before passwords gets one now).
+  pg_ensure_password "$APP_ROLE"
+  app_db="Host=127.0.0.1;Port=$PGPORT;Username=$APP_ROLE;Password=$(pg_password "$APP_ROLE");Database=$DB_NAME"
+  owner_db="Host=127.0.0.1;Port=$PGPORT;Username=$PG_SUPERUSER;Password=$(pg_password "$PG_SUPERUSER");Database=$DB_NAME"
   app_role="$APP_ROLE"
-  echo "PostgreSQL is running on 127.0.0.1:$PGPORT (data in .data/pg); database $DB_NAME."
+  echo "PostgreSQL is running on 127.0.0.1:$PGPORT (data in .data/pg); database $DB_NAME; passwords in .data/secrets."
 fi
 
 echo "Building the API (Release)..."

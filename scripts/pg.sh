@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Project-local PostgreSQL under .data/pg: sourced by run.sh and test.sh.
-# Loopback and Unix socket only; trust auth is safe there and keeps the dev loop free of passwords.
+# Loopback and Unix socket only. Every role logs in with a password (SCRAM) over loopback; the
+# passwords are generated into .data/secrets (mode 0600, never committed). Over the Unix socket only
+# the cluster's OS user may connect, as the superuser (peer): how the scripts set the superuser's password.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -23,6 +25,17 @@ pg_resolve_dirs() {
 }
 PGPORT="${GOVEVENTS_PG_PORT:-55432}"
 PG_SUPERUSER=postgres
+PG_SECRETS_DIR="$ROOT/.data/secrets"
+
+# The password of a role of the local cluster, generated on first use into .data/secrets/<role>.password.
+pg_password() {
+  local file="$PG_SECRETS_DIR/$1.password"
+  if [ ! -s "$file" ]; then
+    (umask 077; mkdir -p "$PG_SECRETS_DIR"; od -An -tx1 -N24 /dev/urandom | tr -d ' \n' >"$file")
+  fi
+  chmod 600 "$file"
+  cat "$file"
+}
 
 pg_bin_dir() {
   local d
@@ -68,7 +81,8 @@ pg_start() {
     mkdir -p "$PGDATA_DIR" "$PGSOCK_DIR"
     [ "$(id -u)" = 0 ] && chown postgres "$PGDATA_DIR" "$PGSOCK_DIR"
     chmod 700 "$PGDATA_DIR"
-    pg_as_owner "$PGBIN/initdb" -D "$PGDATA_DIR" -U "$PG_SUPERUSER" --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+    pg_as_owner "$PGBIN/initdb" -D "$PGDATA_DIR" -U "$PG_SUPERUSER" --auth-local=peer --auth-host=scram-sha-256 \
+      -E UTF8 --locale=C.UTF-8 >/dev/null
     cat >> "$PGDATA_DIR/postgresql.conf" <<CONF
 listen_addresses = '127.0.0.1'
 port = $PGPORT
@@ -81,9 +95,47 @@ CONF
   fi
   mkdir -p "$PGSOCK_DIR"
   [ "$(id -u)" = 0 ] && chown postgres "$PGSOCK_DIR"
+  pg_write_auth_config
   if ! pg_running; then
     pg_as_owner "$PGBIN/pg_ctl" -D "$PGDATA_DIR" -l "$PGDATA_DIR/server.log" -w -t 60 start >/dev/null
   fi
+  pg_ensure_password "$PG_SUPERUSER"
+}
+
+# pg_hba.conf and pg_ident.conf, written on every start (a cluster made with trust before is brought to
+# them, and reloaded when running): passwords over loopback for every role, nothing else but the peer
+# line for the OS user that runs the cluster.
+pg_write_auth_config() {
+  local os_user hba ident changed=""
+  if [ "$(id -u)" = 0 ]; then os_user=postgres; else os_user="$(id -un)"; fi
+  hba="# Written by scripts/pg.sh on every start: edits are overwritten.
+# TYPE  DATABASE  USER         ADDRESS        METHOD
+local   all       $PG_SUPERUSER                    peer map=cluster_owner
+host    all       all          127.0.0.1/32   scram-sha-256"
+  ident="# Written by scripts/pg.sh: the OS user that runs the cluster is its superuser over the socket.
+cluster_owner  $os_user  $PG_SUPERUSER"
+  [ "$(cat "$PGDATA_DIR/pg_hba.conf" 2>/dev/null)" = "$hba" ] || { printf '%s\n' "$hba" >"$PGDATA_DIR/pg_hba.conf"; changed=1; }
+  [ "$(cat "$PGDATA_DIR/pg_ident.conf" 2>/dev/null)" = "$ident" ] || { printf '%s\n' "$ident" >"$PGDATA_DIR/pg_ident.conf"; changed=1; }
+  if [ -n "$changed" ]; then
+    chmod 600 "$PGDATA_DIR/pg_hba.conf" "$PGDATA_DIR/pg_ident.conf"
+    [ "$(id -u)" = 0 ] && chown postgres "$PGDATA_DIR/pg_hba.conf" "$PGDATA_DIR/pg_ident.conf"
+    if pg_running; then pg_as_owner "$PGBIN/pg_ctl" -D "$PGDATA_DIR" reload >/dev/null; sleep 0.5; fi
+  fi
+  return 0
+}
+
+# Gives a role of the local cluster its password from .data/secrets unless it already logs in with it
+# (as the superuser over the socket, so that this works before the superuser has a password). The
+# password goes through stdin, never a command line.
+pg_ensure_password() {
+  local role="$1" password
+  password="$(pg_password "$role")"
+  if PGPASSWORD="$password" PGCONNECT_TIMEOUT=5 "$PGBIN/psql" -X -h 127.0.0.1 -p "$PGPORT" -U "$role" -d postgres \
+       -w -qtA -c 'select 1' >/dev/null 2>&1; then
+    return 0
+  fi
+  printf "alter role \"%s\" password '%s';\n" "$role" "$password" \
+    | pg_as_owner "$PGBIN/psql" -X -h "$PGSOCK_DIR" -p "$PGPORT" -U "$PG_SUPERUSER" -d postgres -v ON_ERROR_STOP=1 -qtA >/dev/null
 }
 
 pg_stop() {
@@ -95,7 +147,7 @@ pg_stop() {
   fi
 }
 
-# Superuser connection to the local cluster; tests create a database per test class from it.
+# Superuser connection to the local cluster (with its password); tests create a database per test class from it.
 pg_admin_connection() {
-  echo "Host=127.0.0.1;Port=$PGPORT;Username=$PG_SUPERUSER;Database=postgres"
+  echo "Host=127.0.0.1;Port=$PGPORT;Username=$PG_SUPERUSER;Password=$(pg_password "$PG_SUPERUSER");Database=postgres"
 }

@@ -5,25 +5,28 @@ using System.Net.Sockets;
 namespace GovEvents.Testing;
 
 /// <summary>
-/// A PostgreSQL server of one test's own (initdb into a temporary directory, loopback only), for a
-/// test that crashes the server: the shared one of ./test.sh serves every other class meanwhile.
-/// As root the server runs as `postgres`, which owns the directory.
+/// A PostgreSQL server of one test's own (initdb into a temporary directory, loopback only, passwords as on
+/// the shared cluster), for a test that crashes the server: the shared one of ./test.sh serves every other
+/// class meanwhile. As root the server runs as `postgres`, which owns the directory.
 /// </summary>
 public sealed class PrivateCluster : IAsyncDisposable
 {
     private readonly string _dir;
     private readonly string _bin;
 
-    private PrivateCluster(string dir, string bin, int port)
+    private readonly string _password;
+
+    private PrivateCluster(string dir, string bin, int port, string password)
     {
         _dir = dir;
         _bin = bin;
         Port = port;
+        _password = password;
     }
 
     public int Port { get; }
 
-    public string AdminConnectionString => $"Host=127.0.0.1;Port={Port};Username=postgres;Database=postgres";
+    public string AdminConnectionString => $"Host=127.0.0.1;Port={Port};Username=postgres;Password={_password};Database=postgres";
 
     private string Data => Path.Combine(_dir, "pg");
 
@@ -34,9 +37,14 @@ public sealed class PrivateCluster : IAsyncDisposable
             ?? throw new InvalidOperationException("No PostgreSQL server binaries under /usr/lib/postgresql (./test.sh installs them).");
         var dir = Path.Combine(Path.GetTempPath(), "ge-cluster-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(Path.Combine(dir, "run"));
+        var password = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+        var passwordFile = Path.Combine(dir, "password");
+        await File.WriteAllTextAsync(passwordFile, password);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(passwordFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         if (IsRoot) await RunAsync("chown", ["-R", "postgres:postgres", dir]);
-        var cluster = new PrivateCluster(dir, bin, FreePort());
-        await cluster.AsOwnerAsync("initdb", ["-D", cluster.Data, "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8"]);
+        var cluster = new PrivateCluster(dir, bin, FreePort(), password);
+        await cluster.AsOwnerAsync("initdb", ["-D", cluster.Data, "-U", "postgres", "-A", "scram-sha-256", "--pwfile", passwordFile, "--no-sync", "-E", "UTF8"]);
+        File.Delete(passwordFile);
         await cluster.StartServerAsync();
         return cluster;
     }

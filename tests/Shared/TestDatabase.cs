@@ -40,24 +40,35 @@ public class TestDatabase : IAsyncDisposable, Xunit.IAsyncLifetime
     /// <summary>Superuser connection to this database.</summary>
     public string ConnectionString { get; }
 
-    private readonly List<string> _roles = [];
+    // Login roles of this fixture and their passwords (the local cluster asks every role for one).
+    private readonly Dictionary<string, string> _roles = [];
 
-    /// <summary>Creates a login role local to this fixture (dropped with it) and returns its connection string.</summary>
+    /// <summary>Creates a login role local to this fixture (dropped with it), with a password of its own, and returns its connection string.</summary>
     public string CreateLoginRole(string suffix)
     {
         var role = $"{Name}_{suffix}";
+        var password = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
         using (var conn = new NpgsqlConnection(ConnectionString))
         {
             conn.Open();
-            using var cmd = new NpgsqlCommand($"create role {role} login", conn);
+            using var cmd = new NpgsqlCommand($"create role {role} login password '{password}'", conn);
             cmd.ExecuteNonQuery();
         }
-        _roles.Add(role);
+        lock (_roles) _roles[role] = password;
         return RoleConnectionString(role);
     }
 
-    public string RoleConnectionString(string role) =>
-        new NpgsqlConnectionStringBuilder(ConnectionString) { Username = role, Password = null }.ConnectionString;
+    /// <summary>A connection to this database as a role made by <see cref="CreateLoginRole"/>, with its password.</summary>
+    public string RoleConnectionString(string role)
+    {
+        string? password;
+        lock (_roles) _roles.TryGetValue(role, out password);
+        return new NpgsqlConnectionStringBuilder(ConnectionString)
+        {
+            Username = role,
+            Password = password ?? throw new InvalidOperationException($"Role {role} was not made by this fixture's CreateLoginRole: its password is unknown."),
+        }.ConnectionString;
+    }
 
     // xunit 2 disposes a class fixture through IAsyncLifetime or IDisposable, never IAsyncDisposable.
     Task Xunit.IAsyncLifetime.InitializeAsync() => Task.CompletedTask;
@@ -73,7 +84,7 @@ public class TestDatabase : IAsyncDisposable, Xunit.IAsyncLifetime
         await conn.OpenAsync();
         await using (var cmd = new NpgsqlCommand($"drop database if exists {Name} with (force)", conn))
             await cmd.ExecuteNonQueryAsync();
-        foreach (var role in _roles)
+        foreach (var role in _roles.Keys)
         {
             await using var cmd = new NpgsqlCommand($"drop role if exists {role}", conn);
             await cmd.ExecuteNonQueryAsync();

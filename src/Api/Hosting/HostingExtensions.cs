@@ -33,7 +33,9 @@ public static class HostingExtensions
     public static WebApplicationBuilder AddGovEvents(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<GovEventsSettings>().Bind(builder.Configuration.GetSection(GovEventsSettings.Section)).ValidateOnStart();
+        services.AddOptions<GovEventsSettings>().Bind(builder.Configuration.GetSection(GovEventsSettings.Section))
+            .PostConfigure(s => s.ConnectionString = GovEventsSettings.KeepingPassword(s.ConnectionString))
+            .ValidateOnStart();
         services.AddSingleton<IValidateOptions<GovEventsSettings>, GovEventsSettingsValidation>();
         services.AddSingleton(sp => HallTimeZone.Find(sp.GetRequiredService<IOptions<GovEventsSettings>>().Value.TimeZone));
 

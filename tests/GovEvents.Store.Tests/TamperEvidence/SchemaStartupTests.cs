@@ -10,7 +10,8 @@ public sealed class SchemaStartupTests(StoreFixture db) : Xunit.IClassFixture<St
     private const string S = StoreFixture.Schema;
 
     private static readonly string[] Triggers =
-        ["mt_events.ge_events_append_only", "mt_events.ge_events_hash", "ge_event_hashes.ge_event_hashes_append_only"];
+        ["mt_events.ge_events_append_only", "mt_events.ge_events_hash", "ge_event_hashes.ge_event_hashes_append_only",
+         "mt_streams.ge_streams_advance_only", "mt_streams.ge_streams_match_events"];
 
     private async Task<List<string>> EnabledTriggersAsync()
     {
