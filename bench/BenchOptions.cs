@@ -5,7 +5,22 @@ public sealed record BenchOptions
 {
     public const string DefaultAdmin = "Host=127.0.0.1;Port=55432;Username=postgres;Database=postgres";
 
-    public string Admin { get; init; } = Environment.GetEnvironmentVariable("GOVEVENTS_BENCH_ADMIN_DB") is { Length: > 0 } env ? env : DefaultAdmin;
+    public string Admin { get; init; } = Environment.GetEnvironmentVariable("GOVEVENTS_BENCH_ADMIN_DB") is { Length: > 0 } env ? env : LocalClusterAdmin();
+
+    /// <summary>
+    /// The superuser of the project's local cluster (scripts/pg.sh): its password is generated into
+    /// .data/secrets/postgres.password of the work tree this runs in.
+    /// </summary>
+    private static string LocalClusterAdmin()
+    {
+        for (var dir = new DirectoryInfo(Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (!File.Exists(Path.Combine(dir.FullName, "GovEvents.sln"))) continue;
+            var secret = Path.Combine(dir.FullName, ".data", "secrets", "postgres.password");
+            return File.Exists(secret) ? $"{DefaultAdmin};Password={File.ReadAllText(secret).Trim()}" : DefaultAdmin;
+        }
+        return DefaultAdmin;
+    }
     public bool Quick { get; init; }
     /// <summary>Measured seconds per side, per scenario, per writer count (split over the rounds).</summary>
     public double Seconds { get; init; } = 10;

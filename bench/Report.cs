@@ -182,7 +182,7 @@ public static class Report
         sb.AppendLine($"- *aggregate*: a random stream of {Scenarios.AggregateStream.PoolStreams} with 20 events each; raw = `select type, data … order by version`, " +
                       "deserialize, fold; store = `EventLog.AggregateStreamAsync` with the same fold, as the command pipeline (`StreamCommandHandler`) loads a stream: fetch its events, fold.");
         sb.AppendLine("- *levers*: a second GovEvents store in its own schema changed in one thing: tamper evidence off (its three triggers dropped after " +
-                      "migration), `AppendMode = Quick`, metadata columns off (on the store without tamper evidence, whose hash function reads them), an inline " +
+                      "migration), metadata columns off (on the store without tamper evidence, whose hash function reads them), an inline " +
                       "snapshot projection (`SingleStreamProjection` of the same fold, `ProjectionLifecycle.Inline`) loaded with `LoadAsync`.");
         sb.AppendLine("- *HTTP*: the API host of src/Api (`AddGovEvents`/`UseGovEvents`) on Kestrel at 127.0.0.1, development mode, its own schema migrated at " +
                       "start-up, the dev clock set to Monday 2 March 2026 09:00, the hall (calendar, departments, window, staff, delegations, a three-tier matter) seeded " +

@@ -83,8 +83,9 @@ public static class AlertRules
         AlertAction Raise(string rule, string? occurrence, string detail, Owner? owner = null, string? ratingId = null)
         {
             var submitted = history.Select(h => h.Data).OfType<CaseSubmitted>().FirstOrDefault();
-            // The case's department and window; its staff: who acted (a system record: the last staff member who acted on the case).
-            var staff = act.StaffId ?? history.LastOrDefault(h => h.StaffId is not null)?.StaffId ?? submitted?.SubmittedBy;
+            // The case's department and window; its staff: who acted (a system record: the last staff member who acted on
+            // the case; none when no staff member has: an applicant's account is never named as staff).
+            var staff = act.StaffId ?? history.LastOrDefault(h => h.StaffId is not null)?.StaffId;
             owner ??= new Owner(submitted?.Matter.DepartmentCode ?? "", act.WindowCode ?? submitted?.WindowCode, staff);
             var id = IdFor(rule, caseId, occurrence);
             return new AlertAction.Raise(new AlertRaised(id, rule, caseId, null, ratingId, owner.DepartmentCode, owner.WindowCode, owner.StaffId, detail, act.At));

@@ -149,6 +149,17 @@ public sealed class AlertTests(HallHost api) : IClassFixture<HallHost>, IDisposa
     }
 
     [Fact]
+    public async Task An_alert_on_a_case_no_staff_member_has_touched_names_no_staff_never_the_applicants_account()
+    {
+        var online = await _hall.SubmitAsync("T1", by: _hall.Applicant("applicant-untouched"), channel: "online");
+        await SweepAtAsync(Hall.At(3, 10, 8));
+
+        var alert = (await AlertAsync(online.Id, "deemed-acceptance")).ShouldNotBeNull();
+        alert["staffId"].ShouldBeNull();
+        alert.Str("departmentCode").ShouldBe(Hall.Department);
+    }
+
+    [Fact]
     public async Task A_second_supplement_request_naming_new_materials_opens_an_alert_that_a_review_resolves()
     {
         var c = await _hall.SubmitAsync("T3", ["form"]);
