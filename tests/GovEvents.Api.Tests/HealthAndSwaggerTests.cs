@@ -65,6 +65,12 @@ public sealed class HealthAndSwaggerTests(ApiHost api) : IClassFixture<ApiHost>
         var example = (submit["examples"] ?? submit["example"]).ShouldNotBeNull().ToJsonString();
         example.ShouldContain("SPJY-003");
         schemas.Single(s => s.Key.EndsWith("SignatureRequest", StringComparison.Ordinal)).Value!.ToJsonString().ShouldContain("onSite");
+        // This session's endpoints: the channel's notification, seals, alerts and their review.
+        foreach (var path in new[] { "/api/payments/online/notifications", "/api/audit/seals", "/api/supervision/alerts", "/api/supervision/alerts/{id}/review" })
+            doc["paths"]![path].ShouldNotBeNull(path);
+        schemas.Single(s => s.Key.EndsWith("PaymentNotification", StringComparison.Ordinal)).Value!.ToJsonString().ShouldContain("UPAY-20261207-000123");
+        var review = schemas.Single(s => s.Key.EndsWith("AlertReviewRequest", StringComparison.Ordinal)).Value!;
+        (review["examples"] ?? review["example"]).ShouldNotBeNull().ToJsonString().ShouldContain("note");
     }
 
     [Fact]

@@ -28,6 +28,9 @@ public sealed class RequestExamples : ISchemaFilter
         [typeof(GrantDelegationRequest)] = """
             {"staffId":"market-h1","departmentCode":"MARKET","matterCodes":["*"],"tiers":["handler"],"validFrom":"2026-01-01","validTo":"2026-12-31"}
             """,
+        [typeof(Fees.PaymentRequest)] = """{"amount":150.00,"channel":"online","receiptNumber":"UPAY-20261207-000123"}""",
+        [typeof(Fees.PaymentNotification)] = """{"caseId":"0199a3c2-0000-7000-8000-000000000001","amount":150.00,"receiptNumber":"UPAY-20261207-000123"}""",
+        [typeof(Supervision.AlertReviewRequest)] = """{"note":"已约谈窗口负责人，督促整改"}""",
         [typeof(FileReviewRequest)] = """{"from":"2026-03-01","to":"2026-03-31","sampleSize":10}""",
         [typeof(GradeRequest)] = """{"caseId":"0199a3c2-0000-7000-8000-000000000001","grade":"fail","findings":"缺少不予受理决定书送达回证"}""",
         [typeof(CalendarRequest)] = """{"holidays":["2026-10-01","2026-10-02"],"workdays":["2026-10-10"]}""",
